@@ -1,0 +1,78 @@
+/**
+ * The shape of a `*.scalenet.json` run config, as the sidecar resolves it. The
+ * extension, the CLI and the sidecar all read this one definition; the JSON schema in
+ * `schemas/scalenet.schema.json` describes the same fields for the editor.
+ * Fields are optional in the file; `resolveConfig` (sidecar/config) fills defaults.
+ */
+
+/** Where images come from. `embedded` is the Fashion-MNIST subset shipped with the extension. */
+export type DatasetKind = 'embedded' | 'idx' | 'cifar10' | 'folder';
+
+/** The paper's "limited information" inputs. */
+export type InputMode = 'original' | 'harris' | 'gray' | 'gray-harris' | 'hybrid';
+
+export type Method = 'rotnet' | 'scalenet' | 'simclr';
+
+export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+export interface DataConfig {
+  dataset: DatasetKind;
+  /** Folder or file for `idx`, `cifar10`, `folder`; relative paths resolve against the config file. */
+  path?: string;
+  /** Channels the network sees: gray datasets are repeated to 3 when 3 is asked for. */
+  channels: 1 | 3;
+  /** Pretext images: at most this many training images (stratified, seeded). */
+  limit?: number;
+  /** Pretext images: exactly K per class (stratified, seeded). Exclusive with `limit`. */
+  perClass?: number;
+  inputMode: InputMode;
+  /** Probability of a Harris image in `hybrid` mode. */
+  hybridProbability: number;
+  harris: HarrisParams;
+}
+
+export interface HarrisParams {
+  blockSize: number;
+  ksize: number;
+  k: number;
+  /** Corners are pixels whose response exceeds threshold x max response. */
+  threshold: number;
+}
+
+export interface ModelConfig {
+  /** `resnet` is a CIFAR-stem ResNet with `blocks` per stage and `widths` channels. */
+  arch: 'resnet' | 'resnet18' | 'resnet34' | 'resnet50';
+  blocks: number[];
+  widths: number[];
+}
+
+/** One optimisation schedule; per-stage fields hold one entry per scale. */
+export interface PretextConfig {
+  /** Scale chain: ascending alphas ending at 1. RotNet is `[1]`, ScaleNet e.g. `[0.5, 1]`. */
+  scales: number[];
+  epochs: number[];
+  lr: number[];
+  batchSize: number;
+  momentum: number;
+  nesterov: boolean;
+  weightDecay: number;
+  /** Epochs (within a stage) at which the learning rate is multiplied by `gamma`. */
+  milestones: number[];
+  gamma: number;
+  /** Images held out of pretext training to measure pretext accuracy. */
+  heldOut: number;
+}
+
+export interface ScaleNetConfig {
+  name: string;
+  seed: number;
+  method: Method;
+  backend: BackendPreference;
+  data: DataConfig;
+  model: ModelConfig;
+  pretext: PretextConfig;
+  /** Save a checkpoint every N epochs (and always at the end of each stage). */
+  checkpointEvery: number;
+  /** Where run folders go; relative paths resolve against the workspace (or the config's folder). */
+  runsDir: string;
+}

@@ -1,0 +1,184 @@
+/**
+ * The JSON-RPC contract between the sidecar and its clients (the extension host and the
+ * CLI). Every request and notification is here and nowhere else; both ends import this
+ * file. Style after vscode-languageserver-node: one namespace per message, `area/verb`
+ * method names, params always one named object, plain-JSON results.
+ */
+import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import type { BackendPreference, ScaleNetConfig } from './config';
+
+export * from './config';
+
+/** Bumped on any incompatible change; `initialize` fails when the two ends disagree. */
+export const PROTOCOL_VERSION = 1;
+
+/** tfjs backend names: `tensorflow` is what tfjs-node-gpu registers. */
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+export interface RejectedBackend {
+  backend: BackendName;
+  /** Why it was not used, in words a user can act on. */
+  reason: string;
+}
+
+export interface BackendReport {
+  name: BackendName;
+  /** What to show: e.g. "tfjs-node-gpu (CUDA)", "WebAssembly (SIMD, 1 thread)". */
+  label: string;
+  /** Better backends that were tried first and why each was not used. */
+  rejected: RejectedBackend[];
+  /** True when the choice came from an override rather than `auto`. */
+  forced: boolean;
+}
+
+export interface InitializeParams {
+  /** Who is asking, for the log: "vscode", "cli", "test". */
+  clientName: string;
+  protocolVersion: number;
+  /** Overrides the environment variable SCALENET_BACKEND and `auto`. */
+  backend?: BackendPreference;
+}
+
+export interface InitializeResult {
+  version: string;
+  protocolVersion: number;
+  backend: BackendReport;
+  pid: number;
+  nodeVersion: string;
+  tfjsVersion: string;
+}
+
+/** Client → sidecar: the first request; chooses and reports the compute backend. */
+export namespace InitializeRequest {
+  export const method = 'initialize' as const;
+  export const type = new RequestType<InitializeParams, InitializeResult, void>(method);
+}
+
+export type ShutdownParams = Record<string, never>;
+
+/** Client → sidecar: stop every run (each writes a checkpoint), then answer; exit follows. */
+export namespace ShutdownRequest {
+  export const method = 'shutdown' as const;
+  export const type = new RequestType<ShutdownParams, null, void>(method);
+}
+
+export interface RunStartParams {
+  /** Absolute path of the config file: relative paths inside it resolve against its folder. */
+  configPath: string;
+  /** The config's JSON when the client has it (e.g. an unsaved editor); else read from configPath. */
+  config?: unknown;
+  /** Overrides the config's runsDir (absolute). */
+  runsDir?: string;
+  /** Absolute path of a run folder to continue from its last checkpoint. */
+  resume?: string;
+}
+
+export interface RunStartResult {
+  runId: string;
+  runDir: string;
+  config: ScaleNetConfig;
+}
+
+/** Client → sidecar: start a training run; progress and the end arrive as notifications. */
+export namespace RunStartRequest {
+  export const method = 'run/start' as const;
+  export const type = new RequestType<RunStartParams, RunStartResult, ConfigError>(method);
+}
+
+export interface RunStopParams {
+  runId: string;
+}
+
+export interface RunStopResult {
+  /** False when no such run was active. */
+  stopping: boolean;
+}
+
+/** Client → sidecar: stop at the next batch and write a checkpoint; `run/finished` follows. */
+export namespace RunStopRequest {
+  export const method = 'run/stop' as const;
+  export const type = new RequestType<RunStopParams, RunStopResult, void>(method);
+}
+
+export type RunPhase = 'loading' | 'pretext' | 'evaluating' | 'checkpoint';
+
+export interface RunProgressParams {
+  runId: string;
+  phase: RunPhase;
+  /** 0-based index into the scale chain, and its length. */
+  stage: number;
+  stageCount: number;
+  /** The scale of this stage (alpha) and the input size it gives. */
+  scale: number;
+  inputSize: number;
+  /** 1-based epoch within the stage. */
+  epoch: number;
+  epochs: number;
+  /** 1-based step within the epoch. */
+  step: number;
+  stepsPerEpoch: number;
+  /** Running means over the epoch so far. */
+  loss: number;
+  accuracy: number;
+  lr: number;
+  imagesPerSecond: number;
+  /** Seconds to the end of the whole run, estimated from the throughput so far. */
+  etaSeconds: number;
+  /** Held-out pretext accuracy of the last finished epoch, when measured. */
+  validationAccuracy?: number;
+  message?: string;
+}
+
+/** Sidecar → client: throttled (a few per second at most) progress of a run. */
+export namespace RunProgressNotification {
+  export const method = 'run/progress' as const;
+  export const type = new NotificationType<RunProgressParams>(method);
+}
+
+export type RunStatus = 'completed' | 'stopped' | 'failed';
+
+export interface RunError {
+  /** Stable code: `config`, `data`, `out-of-memory`, `backend`, `internal`. */
+  code: string;
+  message: string;
+  /** The file, and the JSON path of the field, when the error is about one. */
+  file?: string;
+  field?: string;
+  /** What the user can do about it. */
+  fix?: string;
+}
+
+export interface RunFinishedParams {
+  runId: string;
+  runDir: string;
+  status: RunStatus;
+  /** Final metrics, e.g. `pretext/accuracy`, `pretext/loss`, per stage `stage1/...`. */
+  metrics: Record<string, number>;
+  error?: RunError;
+  /** The checkpoint a resume would start from, when one was written. */
+  checkpoint?: string;
+}
+
+/** Sidecar → client: a run ended (completed, stopped by request, or failed). */
+export namespace RunFinishedNotification {
+  export const method = 'run/finished' as const;
+  export const type = new NotificationType<RunFinishedParams>(method);
+}
+
+export interface SidecarExitingParams {
+  reason: string;
+  exitCode: number;
+}
+
+/** Sidecar → client: the last message before the process exits, saying why. */
+export namespace SidecarExitingNotification {
+  export const method = 'sidecar/exiting' as const;
+  export const type = new NotificationType<SidecarExitingParams>(method);
+}
+
+/** The `data` of a `run/start` error response for a bad config. */
+export interface ConfigError {
+  file: string;
+  field: string;
+  fix: string;
+}
