@@ -41,7 +41,7 @@ export interface HarrisParams {
 
 export interface ModelConfig {
   /** `resnet` is a CIFAR-stem ResNet with `blocks` per stage and `widths` channels. */
-  arch: 'resnet' | 'resnet18' | 'resnet34' | 'resnet50';
+  arch: 'resnet';
   blocks: number[];
   widths: number[];
 }
