@@ -1,0 +1,127 @@
+/**
+ * Chooses the tfjs compute backend (DESIGN.md: compute backends), in order of preference:
+ * tfjs-node-gpu (`tensorflow`) → WebAssembly with the project's training kernels → pure
+ * JavaScript `cpu`. The report says what is in use and why each better one was not used,
+ * so that the extension can show it.
+ */
+import '@tensorflow/tfjs-backend-cpu';
+import { backend, findBackendFactory, setBackend } from '@tensorflow/tfjs-core';
+import type { BackendName, BackendPreference, BackendReport, RejectedBackend } from '../protocol';
+import { loadTfjsNodeGpu } from './tfjsNodeGpu';
+import { configureWasmPaths, describeWasm } from './wasmSetup';
+import { registerWasmTrainingKernels } from './wasmKernels';
+
+const AUTO_ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+const PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+export const CPU_LABEL = 'pure JavaScript (very slow: fallback only)';
+
+type Attempt = { ok: true; label: string } | { ok: false; reason: string };
+
+/** An explicit preference wins; else SCALENET_BACKEND; else `auto`. */
+export function resolvePreference(
+  preference: BackendPreference,
+  env: NodeJS.ProcessEnv = process.env,
+): BackendPreference {
+  if (preference !== 'auto') {
+    return preference;
+  }
+  const fromEnv = env.SCALENET_BACKEND?.trim();
+  if (fromEnv == null || fromEnv === '') {
+    return 'auto';
+  }
+  if (!(PREFERENCES as readonly string[]).includes(fromEnv)) {
+    throw new Error(
+      `SCALENET_BACKEND=${fromEnv} is not a backend; use one of ${PREFERENCES.join(', ')}`,
+    );
+  }
+  return fromEnv as BackendPreference;
+}
+
+async function activate(name: BackendName): Promise<boolean> {
+  try {
+    return await setBackend(name);
+  } catch {
+    return false;
+  }
+}
+
+async function tryTensorflow(env: NodeJS.ProcessEnv): Promise<Attempt> {
+  const loaded = loadTfjsNodeGpu(env);
+  if (!loaded.ok) {
+    return loaded;
+  }
+  if (findBackendFactory('tensorflow') == null || !(await activate('tensorflow'))) {
+    return {
+      ok: false,
+      reason: `loaded from ${loaded.from} but its 'tensorflow' backend did not start (see the log)`,
+    };
+  }
+  // NodeJSKernelBackend says whether libtensorflow found a CUDA device.
+  const gpu = (backend() as { isUsingGpuDevice?: unknown }).isUsingGpuDevice === true;
+  return {
+    ok: true,
+    label: gpu ? 'tfjs-node-gpu (CUDA)' : 'tfjs-node-gpu (libtensorflow on CPU: no CUDA GPU found)',
+  };
+}
+
+async function tryWasm(): Promise<Attempt> {
+  const pathProblem = configureWasmPaths();
+  if (pathProblem != null) {
+    return { ok: false, reason: pathProblem };
+  }
+  // Before setBackend: tfjs runs each registered kernel's setupFunc when it activates wasm.
+  registerWasmTrainingKernels();
+  if (!(await activate('wasm'))) {
+    return { ok: false, reason: 'the WebAssembly module failed to initialise (see the log)' };
+  }
+  return { ok: true, label: await describeWasm() };
+}
+
+async function tryCpu(): Promise<Attempt> {
+  return (await activate('cpu'))
+    ? { ok: true, label: CPU_LABEL }
+    : { ok: false, reason: 'the pure JavaScript backend failed to start' };
+}
+
+function tryBackend(name: BackendName, env: NodeJS.ProcessEnv): Promise<Attempt> {
+  switch (name) {
+    case 'tensorflow':
+      return tryTensorflow(env);
+    case 'wasm':
+      return tryWasm();
+    case 'cpu':
+      return tryCpu();
+  }
+}
+
+/**
+ * Activates a backend and reports it. `preference` other than `auto` wins over the
+ * SCALENET_BACKEND environment variable, which wins over `auto`. A forced backend that
+ * cannot start throws, with the reason, instead of silently training 100x slower.
+ */
+export async function chooseBackend(
+  preference: BackendPreference,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<BackendReport> {
+  const resolved = resolvePreference(preference, env);
+  if (resolved !== 'auto') {
+    const attempt = await tryBackend(resolved, env);
+    if (!attempt.ok) {
+      throw new Error(
+        `The '${resolved}' compute backend was asked for but cannot be used: ${attempt.reason}`,
+      );
+    }
+    return { name: resolved, label: attempt.label, rejected: [], forced: true };
+  }
+  const rejected: RejectedBackend[] = [];
+  for (const name of AUTO_ORDER) {
+    const attempt = await tryBackend(name, env);
+    if (attempt.ok) {
+      return { name, label: attempt.label, rejected, forced: false };
+    }
+    rejected.push({ backend: name, reason: attempt.reason });
+  }
+  const reasons = rejected.map((r) => `${r.backend}: ${r.reason}`).join('; ');
+  throw new Error(`No compute backend could start (${reasons})`);
+}
