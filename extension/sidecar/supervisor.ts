@@ -1,0 +1,538 @@
+/**
+ * Starts the training sidecar, keeps it alive and stops it (DESIGN.md "The sidecar
+ * process"). No `vscode` import: this file carries the logic and is tested under plain
+ * Node with real fixture processes; extension/sidecar/client.ts adapts it to VS Code.
+ *
+ * States: stopped → starting → running → stopping → stopped; a start that fails ends in
+ * startFailed. A crash while running restarts the sidecar within the restart budget.
+ */
+import type { ChildProcess } from 'node:child_process';
+import treeKill from 'tree-kill';
+import type { MessageConnection } from 'vscode-jsonrpc';
+import { spawnSidecar } from '../../sidecar/protocol/connect';
+import {
+  InitializeRequest,
+  PROTOCOL_VERSION,
+  RunFinishedNotification,
+  RunProgressNotification,
+  RunStartRequest,
+  RunStopRequest,
+  ShutdownRequest,
+  SidecarExitingNotification,
+  type BackendPreference,
+  type InitializeResult,
+  type RunFinishedParams,
+  type RunProgressParams,
+  type RunStartParams,
+  type RunStartResult,
+  type RunStopResult,
+  type SidecarExitingParams,
+} from '../../sidecar/protocol/index';
+import { Emitter, type Disposable, type Event } from './events';
+import { DEFAULT_RESTART_BUDGET, RestartBudget, type RestartBudgetOptions } from './restartBudget';
+
+export type SupervisorState = 'starting' | 'running' | 'stopping' | 'stopped' | 'startFailed';
+
+export interface SupervisorLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface SupervisorOptions {
+  /** The bundled sidecar script (dist/sidecar.js). */
+  script: string;
+  /** A system `node`; empty or absent = the current runtime (VS Code's Electron as Node). */
+  nodePath?: string;
+  backend?: BackendPreference;
+  /** Worker threads for the sidecar's backend; 0 or absent = let the sidecar choose. */
+  threads?: number;
+  clientName?: string;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Extra Node arguments (tests use `--import tsx` for .ts fixtures). */
+  execArgv?: string[];
+  logger: SupervisorLogger;
+  /** The graceful part of stop: `shutdown` answered and the process gone. */
+  shutdownTimeoutMs?: number;
+  /** A sidecar that has not answered `initialize` by then is treated as failed. */
+  startTimeoutMs?: number;
+  restartBudget?: RestartBudgetOptions;
+  /** Where SCALENET_SIDECAR_INSPECT is read from (process.env by default). */
+  inspectEnv?: NodeJS.ProcessEnv;
+}
+
+export interface StateChangeEvent {
+  state: SupervisorState;
+  previous: SupervisorState;
+  /** Why, in words for the user: a crash, a start failure, an exhausted restart budget. */
+  message?: string;
+}
+
+/** How the process ended, as a crash report can state it. */
+export interface ExitInfo {
+  exitCode: number | null;
+  signal: string | null;
+  /** The reason from the sidecar's last `sidecar/exiting`, when it sent one. */
+  reason?: string;
+}
+
+/** `run/finished` as listeners see it: the sidecar's own, or one made up after a crash. */
+export interface SupervisedRunFinished extends RunFinishedParams {
+  /** Present when the sidecar died with the run active (error.code is then `crashed`). */
+  crash?: ExitInfo;
+}
+
+const DEFAULT_INSPECT_PORT = 9230;
+const STDERR_TAIL_LINES = 20;
+
+/** `--inspect=<port>` when SCALENET_SIDECAR_INSPECT is set ("1"/"true" = port 9230). */
+export function inspectArgs(env: NodeJS.ProcessEnv): string[] {
+  const value = env.SCALENET_SIDECAR_INSPECT?.trim();
+  if (!value || value === '0' || value === 'false') return [];
+  const port = Number(value);
+  return [`--inspect=${Number.isInteger(port) && port > 1 ? port : DEFAULT_INSPECT_PORT}`];
+}
+
+export function describeExit(exit: ExitInfo): string {
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
+  return exit.reason ? `The sidecar ${how}: ${exit.reason}` : `The sidecar ${how}`;
+}
+
+/** One spawned sidecar process and what we learned about it while it lived. */
+interface SidecarInstance {
+  child: ChildProcess;
+  connection: MessageConnection;
+  pid: number | undefined;
+  exitingReason?: string;
+  spawnError?: Error;
+  stderrTail: string[];
+  dead: boolean;
+  exit?: ExitInfo;
+  /** Resolves once the process is gone (after 'close', or 'exit' plus a grace period). */
+  exited: Promise<ExitInfo>;
+}
+
+interface ActiveRun {
+  runId: string;
+  runDir: string;
+  lastProgress?: RunProgressParams;
+}
+
+export class SidecarSupervisor implements Disposable {
+  private readonly stateEmitter = new Emitter<StateChangeEvent>((e) => this.listenerError(e));
+  private readonly progressEmitter = new Emitter<RunProgressParams>((e) => this.listenerError(e));
+  private readonly finishedEmitter = new Emitter<SupervisedRunFinished>((e) =>
+    this.listenerError(e),
+  );
+  private readonly exitingEmitter = new Emitter<SidecarExitingParams>((e) => this.listenerError(e));
+  readonly onDidChangeState: Event<StateChangeEvent> = this.stateEmitter.event;
+  readonly onProgress: Event<RunProgressParams> = this.progressEmitter.event;
+  readonly onFinished: Event<SupervisedRunFinished> = this.finishedEmitter.event;
+  readonly onExiting: Event<SidecarExitingParams> = this.exitingEmitter.event;
+
+  private currentState: SupervisorState = 'stopped';
+  private instance: SidecarInstance | undefined;
+  private initializeResult: InitializeResult | undefined;
+  private starting: Promise<InitializeResult> | undefined;
+  private stopping: Promise<void> | undefined;
+  private readonly runs = new Map<string, ActiveRun>();
+  /** Runs whose `run/finished` arrived before their `run/start` answer. */
+  private readonly finishedEarly = new Set<string>();
+  private readonly budget: RestartBudget;
+  private disposed = false;
+
+  constructor(private readonly options: SupervisorOptions) {
+    this.budget = new RestartBudget(options.restartBudget ?? DEFAULT_RESTART_BUDGET);
+  }
+
+  get state(): SupervisorState {
+    return this.currentState;
+  }
+
+  /** What the running sidecar reported at `initialize` (backend, versions). */
+  get info(): InitializeResult | undefined {
+    return this.initializeResult;
+  }
+
+  get pid(): number | undefined {
+    return this.instance?.pid;
+  }
+
+  get activeRunIds(): string[] {
+    return [...this.runs.keys()];
+  }
+
+  /** Starts the sidecar unless it is running; resolves with its `initialize` answer. */
+  start(): Promise<InitializeResult> {
+    if (this.disposed) return Promise.reject(new Error('The sidecar supervisor was disposed.'));
+    if (this.currentState === 'running' && this.initializeResult) {
+      return Promise.resolve(this.initializeResult);
+    }
+    if (this.starting) return this.starting;
+    if (this.stopping) return this.stopping.then(() => this.start());
+    // Asked for by the user (not a crash restart): forgive earlier crashes.
+    this.budget.reset();
+    return this.launch();
+  }
+
+  /** Graceful `shutdown` raced against the timeout, then the process group is killed. */
+  stop(): Promise<void> {
+    if (this.stopping) return this.stopping;
+    const instance = this.instance;
+    if (!instance) {
+      if (this.currentState !== 'startFailed') this.setState('stopped');
+      return Promise.resolve();
+    }
+    this.stopping = this.shutdown(instance).finally(() => {
+      this.stopping = undefined;
+    });
+    return this.stopping;
+  }
+
+  async startRun(params: RunStartParams): Promise<RunStartResult> {
+    const connection = await this.runningConnection();
+    const result = await connection.sendRequest(RunStartRequest.type, params);
+    if (this.finishedEarly.delete(result.runId)) return result;
+    this.runs.set(result.runId, { runId: result.runId, runDir: result.runDir });
+    return result;
+  }
+
+  async stopRun(runId: string): Promise<RunStopResult> {
+    const connection = await this.runningConnection();
+    return connection.sendRequest(RunStopRequest.type, { runId });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.starting?.catch(() => {});
+    if (this.instance) killProcessTree(this.instance);
+    for (const emitter of [
+      this.stateEmitter,
+      this.progressEmitter,
+      this.finishedEmitter,
+      this.exitingEmitter,
+    ]) {
+      emitter.dispose();
+    }
+  }
+
+  private async runningConnection(): Promise<MessageConnection> {
+    await this.start();
+    const instance = this.instance;
+    if (!instance || this.currentState !== 'running') {
+      throw new Error(`The sidecar is not running (${this.currentState}).`);
+    }
+    return instance.connection;
+  }
+
+  private launch(message?: string): Promise<InitializeResult> {
+    this.initializeResult = undefined;
+    this.setState('starting', message);
+    const starting: Promise<InitializeResult> = this.initialize().finally(() => {
+      if (this.starting === starting) this.starting = undefined;
+    });
+    this.starting = starting;
+    return starting;
+  }
+
+  private async initialize(): Promise<InitializeResult> {
+    let instance: SidecarInstance;
+    try {
+      instance = this.spawn();
+    } catch (error) {
+      return this.failStart(undefined, `Could not start the sidecar: ${errorMessage(error)}`);
+    }
+    const timeoutMs = this.options.startTimeoutMs ?? 60_000;
+    let timer: NodeJS.Timeout | undefined;
+    type Outcome = { kind: 'ok'; result: InitializeResult } | { kind: 'fail'; reason: string };
+    const outcome = await Promise.race<Outcome>([
+      instance.connection
+        .sendRequest(InitializeRequest.type, {
+          clientName: this.options.clientName ?? 'vscode',
+          protocolVersion: PROTOCOL_VERSION,
+          backend: this.options.backend,
+        })
+        .then(
+          (result): Outcome => ({ kind: 'ok', result }),
+          (error): Outcome => ({
+            kind: 'fail',
+            reason: `initialize failed: ${errorMessage(error)}`,
+          }),
+        ),
+      instance.exited.then((exit): Outcome => ({
+        kind: 'fail',
+        reason: this.startExitReason(instance, exit),
+      })),
+      new Promise<Outcome>((resolve) => {
+        timer = setTimeout(
+          () => resolve({ kind: 'fail', reason: `no answer to initialize within ${timeoutMs} ms` }),
+          timeoutMs,
+        );
+      }),
+    ]).finally(() => clearTimeout(timer));
+
+    if (outcome.kind === 'fail') {
+      // An error answer often comes from a sidecar on its way out: its exit says more.
+      const exit = await Promise.race([instance.exited, delay(500)]);
+      const reason = exit ? this.startExitReason(instance, exit) : outcome.reason;
+      return this.failStart(instance, reason);
+    }
+    if (outcome.result.protocolVersion !== PROTOCOL_VERSION) {
+      return this.failStart(
+        instance,
+        `the sidecar speaks protocol ${outcome.result.protocolVersion}, the extension ${PROTOCOL_VERSION} (a stale dist/sidecar.js? rebuild)`,
+      );
+    }
+    if (instance.dead || this.instance !== instance) {
+      return this.failStart(instance, 'the sidecar went away while starting');
+    }
+    this.initializeResult = outcome.result;
+    const { backend } = outcome.result;
+    this.options.logger.info(
+      `Sidecar ${outcome.result.version} running (pid ${outcome.result.pid}, Node ${outcome.result.nodeVersion}), backend: ${backend.label}`,
+    );
+    for (const rejected of backend.rejected) {
+      this.options.logger.info(`  not using ${rejected.backend}: ${rejected.reason}`);
+    }
+    this.setState('running');
+    return outcome.result;
+  }
+
+  private failStart(instance: SidecarInstance | undefined, reason: string): never {
+    const message = `The ScaleNet sidecar did not start: ${reason}`;
+    if (instance && !instance.dead) killProcessTree(instance);
+    if (this.instance === instance) this.instance = undefined;
+    // A stop() during the start owns the ending: it was asked for, not a failure.
+    if (this.currentState !== 'stopping') {
+      this.options.logger.error(message);
+      this.setState('startFailed', message);
+    }
+    throw new Error(message);
+  }
+
+  private startExitReason(instance: SidecarInstance, exit: ExitInfo): string {
+    if (instance.spawnError) {
+      const runtime = this.options.nodePath || process.execPath;
+      return `could not run ${runtime}: ${instance.spawnError.message} (check the setting scalenet.nodePath)`;
+    }
+    const how = exit.signal
+      ? `it was killed by ${exit.signal}`
+      : `it exited with code ${exit.exitCode}`;
+    const why = exit.reason ?? instance.stderrTail.at(-1);
+    return why ? `${how}: ${why}` : how;
+  }
+
+  private spawn(): SidecarInstance {
+    const useOwnRuntime = !this.options.nodePath;
+    const threads = this.options.threads ?? 0;
+    const env: NodeJS.ProcessEnv = {
+      ...this.options.env,
+      // VS Code's executable is Electron: this makes it behave as plain Node.
+      ...(useOwnRuntime ? { ELECTRON_RUN_AS_NODE: '1' } : {}),
+      ...(threads > 0 ? { SCALENET_THREADS: String(threads) } : {}),
+    };
+    const execArgv = [
+      '--enable-source-maps',
+      ...inspectArgs(this.options.inspectEnv ?? process.env),
+      ...(this.options.execArgv ?? []),
+    ];
+    const stderrTail: string[] = [];
+    const { child, connection } = spawnSidecar({
+      script: this.options.script,
+      execPath: useOwnRuntime ? process.execPath : this.options.nodePath,
+      env,
+      cwd: this.options.cwd,
+      execArgv,
+      onLog: (line, stream) => {
+        if (stream === 'stdout') {
+          this.options.logger.info(`[sidecar] ${line}`);
+        } else {
+          this.options.logger.warn(`[sidecar] ${line}`);
+          stderrTail.push(line);
+          if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.shift();
+        }
+      },
+    });
+    let markExited!: (exit: ExitInfo) => void;
+    const instance: SidecarInstance = {
+      child,
+      connection,
+      pid: child.pid,
+      stderrTail,
+      dead: false,
+      exited: new Promise<ExitInfo>((resolve) => (markExited = resolve)),
+    };
+    this.instance = instance;
+    this.wireConnection(instance);
+
+    const onDeath = (exitCode: number | null, signal: NodeJS.Signals | null) => {
+      if (instance.dead) return;
+      instance.dead = true;
+      instance.exit = { exitCode, signal, reason: instance.exitingReason };
+      markExited(instance.exit);
+      this.onInstanceDied(instance, instance.exit);
+    };
+    // 'close' comes after the last IPC message and output line; 'exit' may come before
+    // them, so it only arms a fallback for a grandchild that keeps the pipes open.
+    child.on('close', onDeath);
+    child.on('exit', (code, signal) => {
+      setTimeout(() => onDeath(code, signal), 1000).unref();
+    });
+    child.on('error', (error) => {
+      this.options.logger.error(`Sidecar process error: ${error.message}`);
+      if (child.pid === undefined) {
+        instance.spawnError = error;
+        onDeath(null, null);
+      }
+    });
+    return instance;
+  }
+
+  private wireConnection(instance: SidecarInstance): void {
+    const { connection } = instance;
+    connection.onNotification(RunProgressNotification.type, (params) => {
+      const run = this.runs.get(params.runId);
+      if (run) run.lastProgress = params;
+      this.progressEmitter.fire(params);
+    });
+    connection.onNotification(RunFinishedNotification.type, (params) => {
+      if (!this.runs.delete(params.runId)) this.finishedEarly.add(params.runId);
+      this.finishedEmitter.fire(params);
+    });
+    connection.onNotification(SidecarExitingNotification.type, (params) => {
+      instance.exitingReason = params.reason;
+      this.options.logger.info(`Sidecar exiting (code ${params.exitCode}): ${params.reason}`);
+      this.exitingEmitter.fire(params);
+    });
+    connection.onError(([error]) => {
+      this.options.logger.warn(`Sidecar connection error: ${error.message}`);
+    });
+  }
+
+  private onInstanceDied(instance: SidecarInstance, exit: ExitInfo): void {
+    instance.connection.dispose();
+    if (this.instance !== instance) return; // an old process, already replaced
+    this.instance = undefined;
+    this.initializeResult = undefined;
+    const stopping = this.currentState === 'stopping';
+    this.finishActiveRuns(exit, stopping);
+    if (this.currentState !== 'running') return; // start and stop handle their own endings
+
+    const description = describeExit(exit);
+    this.options.logger.error(`${description}.`);
+    if (this.disposed) return;
+    if (this.budget.recordCrash()) {
+      const attempt = this.budget.recentCrashes;
+      this.options.logger.warn(
+        `Restarting the sidecar (${attempt} of ${this.budget.maxRestarts}).`,
+      );
+      this.launch(
+        `${description}. Restarting it (${attempt} of ${this.budget.maxRestarts}).`,
+      ).catch(() => {
+        // failStart has logged it and set startFailed; nobody awaits a crash restart.
+      });
+    } else {
+      const minutes = Math.round(this.budget.windowMs / 60_000);
+      const message = `${description}. It crashed ${this.budget.recentCrashes} times in ${minutes} minutes, so it will not be restarted; see the log, then train again to start it.`;
+      this.options.logger.error(message);
+      this.setState('stopped', message);
+    }
+  }
+
+  /** Runs cannot outlive their process: listeners hear about each one exactly once. */
+  private finishActiveRuns(exit: ExitInfo, stopping: boolean): void {
+    for (const run of this.runs.values()) {
+      const message = stopping
+        ? `${describeExit(exit)} while stopping, before the run ended.`
+        : `${describeExit(exit)} during the run.`;
+      this.finishedEmitter.fire({
+        runId: run.runId,
+        runDir: run.runDir,
+        status: 'failed',
+        metrics: run.lastProgress
+          ? { 'pretext/loss': run.lastProgress.loss, 'pretext/accuracy': run.lastProgress.accuracy }
+          : {},
+        error: {
+          code: stopping ? 'killed' : 'crashed',
+          message,
+          fix: 'Resume the run: it continues from its last checkpoint.',
+        },
+        crash: exit,
+      });
+    }
+    this.runs.clear();
+  }
+
+  private async shutdown(instance: SidecarInstance): Promise<void> {
+    this.setState('stopping');
+    const timeoutMs = this.options.shutdownTimeoutMs ?? 2000;
+    let timer: NodeJS.Timeout | undefined;
+    const graceful = Promise.resolve()
+      .then(() => instance.connection.sendRequest(ShutdownRequest.type, {}))
+      .then(
+        () => instance.exited,
+        // No answer (closed connection, error): the process may still be on its way out.
+        () => instance.exited,
+      );
+    const outcome = await Promise.race([
+      graceful.then(() => 'exited' as const),
+      new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    if (outcome === 'timeout') {
+      this.options.logger.warn(
+        `The sidecar did not shut down within ${timeoutMs} ms; killing its process tree.`,
+      );
+    }
+    // Always, even after a clean exit: worker processes in its group must not linger.
+    killProcessTree(instance);
+    await instance.exited;
+    if (this.instance === instance) this.instance = undefined;
+    this.initializeResult = undefined;
+    this.setState('stopped');
+  }
+
+  private listenerError(error: unknown): void {
+    this.options.logger.error(`A supervisor listener threw: ${errorMessage(error)}`);
+  }
+
+  private setState(state: SupervisorState, message?: string): void {
+    const previous = this.currentState;
+    if (previous === state && message === undefined) return;
+    this.currentState = state;
+    this.stateEmitter.fire({ state, previous, message });
+  }
+}
+
+/**
+ * The sidecar leads its own process group (connect.ts forks it detached), so on POSIX one
+ * kill of the group takes every descendant, and needs no `ps`, which tree-kill runs on
+ * Linux and which slim remote containers lack. Windows has no groups: tree-kill uses taskkill.
+ */
+function killProcessTree(instance: SidecarInstance): void {
+  const pid = instance.pid;
+  if (pid === undefined) return;
+  if (process.platform === 'win32') {
+    treeKill(pid, 'SIGKILL', () => {});
+    return;
+  }
+  // Once it is dead and reaped its pid may be reused; its group id is not while the group
+  // has members, so only the group is killed then.
+  for (const target of instance.dead ? [-pid] : [-pid, pid]) {
+    try {
+      process.kill(target, 'SIGKILL');
+    } catch {
+      // ESRCH: already gone.
+    }
+  }
+}
+
+function delay(ms: number): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms));
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
