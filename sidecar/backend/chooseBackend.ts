@@ -4,7 +4,9 @@
  * JavaScript `cpu`. The report says what is in use and why each better one was not used,
  * so that the extension can show it.
  */
-import '@tensorflow/tfjs-backend-cpu';
+// A named import, not a bare one: the package's "sideEffects" list omits its node entry,
+// so esbuild would drop `import '@tensorflow/tfjs-backend-cpu'` and with it the backend.
+import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { backend, findBackendFactory, setBackend } from '@tensorflow/tfjs-core';
 import type { BackendName, BackendPreference, BackendReport, RejectedBackend } from '../protocol';
 import { loadTfjsNodeGpu } from './tfjsNodeGpu';
@@ -81,7 +83,10 @@ async function tryWasm(): Promise<Attempt> {
 async function tryCpu(): Promise<Attempt> {
   return (await activate('cpu'))
     ? { ok: true, label: CPU_LABEL }
-    : { ok: false, reason: 'the pure JavaScript backend failed to start' };
+    : {
+        ok: false,
+        reason: `the pure JavaScript backend (tfjs-backend-cpu ${version_cpu}) failed to start`,
+      };
 }
 
 function tryBackend(name: BackendName, env: NodeJS.ProcessEnv): Promise<Attempt> {

@@ -14,6 +14,7 @@
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { env } from '@tensorflow/tfjs-core';
 
 export const TFJS_NODE_GPU = '@tensorflow/tfjs-node-gpu';
 
@@ -61,6 +62,23 @@ export function describeLoadError(error: unknown): string {
   return `installed but failed to load: ${message}${hint}`;
 }
 
+/**
+ * Installed into the extension's storage, tfjs-node-gpu brings its own copy of
+ * @tensorflow/tfjs, whose cpu/webgl kernels re-register into the shared registry with one
+ * "already registered" warning each (hundreds of log lines that mean nothing). tfjs's
+ * `log.warn` is silent while the PROD flag is set; set it only around the require.
+ */
+function requireQuietly(requireFrom: (id: string) => unknown, id: string): void {
+  const flags = env();
+  const wasProd = flags.getBool('PROD');
+  flags.set('PROD', true);
+  try {
+    requireFrom(id);
+  } finally {
+    flags.set('PROD', wasProd);
+  }
+}
+
 /** The places to require it from, in order. */
 export function tfjsNodeGpuCandidates(env: NodeJS.ProcessEnv): string[] {
   const candidates = [TFJS_NODE_GPU];
@@ -82,7 +100,7 @@ export function loadTfjsNodeGpu(
 ): LoadResult {
   for (const candidate of tfjsNodeGpuCandidates(env)) {
     try {
-      requireFrom(candidate);
+      requireQuietly(requireFrom, candidate);
       return { ok: true, from: candidate };
     } catch (error) {
       if (isPackageMissing(error, candidate)) {

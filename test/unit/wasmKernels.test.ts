@@ -4,6 +4,9 @@
  * data crosses between backends only as plain arrays.
  */
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -193,7 +196,27 @@ void describe('wasm training kernels vs cpu', () => {
   });
 });
 
+/**
+ * A stand-in for tfjs-node-gpu where the extension's "Install GPU Backend" command puts it
+ * (`$SCALENET_TFJS_NODE_GPU_DIR/node_modules/@tensorflow/tfjs-node-gpu`).
+ */
+function fakeTfjsNodeGpu(indexJs: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'scalenet-gpu-'));
+  const pkg = join(dir, 'node_modules', '@tensorflow', 'tfjs-node-gpu');
+  mkdirSync(pkg, { recursive: true });
+  writeFileSync(
+    join(pkg, 'package.json'),
+    JSON.stringify({ name: '@tensorflow/tfjs-node-gpu', main: 'index.js' }),
+  );
+  writeFileSync(join(pkg, 'index.js'), indexJs);
+  return dir;
+}
+
 void describe('chooseBackend', () => {
+  const fakes: string[] = [];
+  after(() => {
+    for (const dir of fakes) rmSync(dir, { recursive: true, force: true });
+  });
   void it('auto: picks wasm here and says why tfjs-node-gpu was not used', async () => {
     const report = await chooseBackend('auto', {});
     assert.equal(report.name, 'wasm');
@@ -241,5 +264,45 @@ void describe('chooseBackend', () => {
       chooseBackend('auto', { SCALENET_BACKEND: 'gpu' }),
       /SCALENET_BACKEND=gpu/,
     );
+  });
+
+  void it('a tfjs-node-gpu that cannot find CUDA 11 libraries: falls back, says what to install', async () => {
+    const dir = fakeTfjsNodeGpu(
+      "throw new Error('libcudart.so.11.0: cannot open shared object file: No such file or directory');",
+    );
+    fakes.push(dir);
+    const report = await chooseBackend('auto', { SCALENET_TFJS_NODE_GPU_DIR: dir });
+    assert.equal(report.name, 'wasm');
+    const reason = report.rejected.find((r) => r.backend === 'tensorflow')?.reason ?? '';
+    assert.match(reason, /failed to load: libcudart\.so\.11\.0: cannot open shared object file/);
+    assert.match(reason, /CUDA 11\.2 and cuDNN 8\.1/);
+    assert.match(reason, /CUDA 12 alone does not work/);
+  });
+
+  void it('a tfjs-node-gpu from SCALENET_TFJS_NODE_GPU_DIR registers into the same engine', async () => {
+    // What the real package does on require: register a 'tensorflow' backend. It finds the
+    // engine through globalThis (tfjs-core's global_util), as a separately installed copy would.
+    const dir = fakeTfjsNodeGpu(`
+      const engine = globalThis._tfengine;
+      const Cpu = engine.findBackend('cpu').constructor;
+      class FakeNodeBackend extends Cpu {
+        constructor() { super(); this.isUsingGpuDevice = false; }
+      }
+      engine.registerBackend('tensorflow', () => new FakeNodeBackend(), 3);
+    `);
+    fakes.push(dir);
+    try {
+      const report = await chooseBackend('auto', { SCALENET_TFJS_NODE_GPU_DIR: dir });
+      assert.deepEqual(report, {
+        name: 'tensorflow',
+        label: 'tfjs-node-gpu (libtensorflow on CPU: no CUDA GPU found)',
+        rejected: [],
+        forced: false,
+      });
+      assert.equal(tf.getBackend(), 'tensorflow');
+    } finally {
+      tf.removeBackend('tensorflow');
+      await tf.setBackend('wasm');
+    }
   });
 });
