@@ -9,6 +9,7 @@ import { loadCifar10 } from './cifar10';
 import { embeddedDatasetDir, EMBEDDED_NAME, FASHION_MNIST_CLASSES } from './embedded';
 import { DataError } from './errors';
 import { loadImageFolder, type FolderOptions } from './folder';
+import { gray8 } from '../transforms/gray';
 import { loadIdxDataset } from './idxDataset';
 import type { ImageDataset, Split } from './types';
 
@@ -58,7 +59,7 @@ function loadNative(
 
 /**
  * Gray → 3 channels repeats the plane (what the network sees is still gray); colour →
- * 1 channel takes the rounded luma 0.299 R + 0.587 G + 0.114 B.
+ * 1 channel takes the rounded luma 0.299 R + 0.587 G + 0.114 B (OpenCV's fixed point).
  */
 export function withChannels(ds: ImageDataset, channels: number): ImageDataset {
   if (ds.channels === channels) return ds;
@@ -69,7 +70,7 @@ export function withChannels(ds: ImageDataset, channels: number): ImageDataset {
     for (let p = 0, o = 0; p < n; p++, o += 3) out[o] = out[o + 1] = out[o + 2] = src[p];
   } else if (ds.channels === 3 && channels === 1) {
     for (let p = 0, s = 0; p < n; p++, s += 3) {
-      out[p] = Math.round(0.299 * src[s] + 0.587 * src[s + 1] + 0.114 * src[s + 2]);
+      out[p] = gray8(src[s], src[s + 1], src[s + 2]);
     }
   } else {
     throw new DataError(
