@@ -12,7 +12,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { chooseBackend } from '../../sidecar/backend/chooseBackend';
 
-type Pad = 'same' | 'valid';
+/** 'same' | 'valid' | a number | explicit [[0,0],[t,b],[l,r],[0,0]], as tf.conv2d takes it. */
+type Pad = Parameters<typeof tf.conv2d>[3];
 type Shape4 = [number, number, number, number];
 
 interface Case {
@@ -46,7 +47,7 @@ function buildCases(): Case[] {
   for (const { xShape, cout } of shapes) {
     for (const k of [1, 3, 7]) {
       for (const s of [1, 2]) {
-        for (const pad of ['same', 'valid'] as Pad[]) {
+        for (const pad of ['same', 'valid'] as const) {
           cases.push({
             name: `x${xShape.join('x')} k${k} s${s} ${pad}`,
             xShape,
@@ -65,10 +66,24 @@ function buildCases(): Case[] {
     [[2, 9, 13, 3], [3, 3, 3, 4], [2, 1], 'same'],
     [[2, 11, 8, 2], [5, 3, 2, 3], [3, 2], 'valid'],
     [[1, 16, 16, 8], [3, 3, 8, 8], [2, 2], 'same'],
+    // Numeric and explicit padding; a leading pad of 2 with stride 2 takes the built-in
+    // fallback for dx (the fast plan would need a negative pad).
+    [[2, 9, 13, 3], [3, 3, 3, 4], [2, 2], 1],
+    [
+      [2, 9, 13, 3],
+      [3, 3, 3, 4],
+      [2, 2],
+      [
+        [0, 0],
+        [2, 1],
+        [0, 2],
+        [0, 0],
+      ],
+    ],
   ];
   for (const [xShape, filterShape, strides, pad] of extra) {
     cases.push({
-      name: `x${xShape.join('x')} k${filterShape[0]}x${filterShape[1]} s${strides.join('x')} ${pad}`,
+      name: `x${xShape.join('x')} k${filterShape[0]}x${filterShape[1]} s${strides.join('x')} pad ${JSON.stringify(pad)}`,
       xShape,
       filterShape,
       strides,
