@@ -1,7 +1,7 @@
 /**
  * Starts the training sidecar, keeps it alive and stops it (DESIGN.md "The sidecar
  * process"). No `vscode` import: this file carries the logic and is tested under plain
- * Node with real fixture processes; extension/sidecar/client.ts adapts it to VS Code.
+ * Node with real fixture processes; extension/supervisor/client.ts adapts it to VS Code.
  *
  * States: stopped → starting → running → stopping → stopped; a start that fails ends in
  * startFailed. A crash while running restarts the sidecar within the restart budget.
@@ -344,11 +344,11 @@ export class SidecarSupervisor implements Disposable {
       env,
       cwd: this.options.cwd,
       execArgv,
+      // Both streams at info level: the sidecar logs its ordinary progress to stderr (stdout
+      // belongs to tfjs), so stderr is not a sign of trouble by itself.
       onLog: (line, stream) => {
-        if (stream === 'stdout') {
-          this.options.logger.info(`[sidecar] ${line}`);
-        } else {
-          this.options.logger.warn(`[sidecar] ${line}`);
+        this.options.logger.info(line.startsWith('[sidecar]') ? line : `[sidecar] ${line}`);
+        if (stream === 'stderr') {
           stderrTail.push(line);
           if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.shift();
         }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RestartBudget } from '../../extension/sidecar/restartBudget';
+import { RestartBudget } from '../../extension/supervisor/restartBudget';
 
 void describe('RestartBudget', () => {
   void it('allows 4 restarts in 3 minutes and refuses the 5th crash in that window', () => {

@@ -12,7 +12,7 @@ import {
   type StateChangeEvent,
   type SupervisedRunFinished,
   type SupervisorOptions,
-} from '../../extension/sidecar/supervisor';
+} from '../../extension/supervisor/supervisor';
 import type { RunProgressParams } from '../../sidecar/protocol/index';
 
 const fixtures = fileURLToPath(new URL('../fixtures/sidecars/', import.meta.url));
@@ -100,10 +100,10 @@ void describe('SidecarSupervisor', () => {
     const pid = h.supervisor.pid;
     assert.ok(pid !== undefined && isAlive(pid));
 
-    // Both output streams reach the log, stderr as a warning; settings reach the process.
+    // Both output streams reach the log; the settings reach the process.
     await waitUntil(() => h.logs.some((l) => l.message.includes('fixture env')));
     assert.ok(h.logs.some((l) => l.level === 'info' && /backend=wasm/.test(l.message)));
-    assert.ok(h.logs.some((l) => l.level === 'warn' && /a warning on stderr/.test(l.message)));
+    assert.ok(h.logs.some((l) => l.message === '[sidecar] fixture: a warning on stderr'));
     const envLine = h.logs.find((l) => l.message.includes('fixture env'))!.message;
     const env = JSON.parse(envLine.slice(envLine.indexOf('{'))) as Record<string, unknown>;
     assert.equal(env.ELECTRON_RUN_AS_NODE, '1', 'own runtime runs Electron as Node');
@@ -235,7 +235,9 @@ void describe('SidecarSupervisor', () => {
       ['starting', 'startFailed'],
     );
     assert.match(h.states[1].message ?? '', /did not start: it exited with code 2/);
-    assert.ok(h.logs.some((l) => l.level === 'warn' && /cannot load any backend/.test(l.message)));
+    assert.ok(
+      h.logs.some((l) => /\[sidecar\] Error: fixture cannot load any backend/.test(l.message)),
+    );
     await delay(500);
     assert.equal(h.states.length, 2, 'no restart after a failed start');
     assert.ok(failMs < 5000, `failure took ${failMs} ms to report`);

@@ -1,0 +1,68 @@
+/**
+ * "▶ Train" above a `*.scalenet.json`, or "■ Stop" with the run's live progress while
+ * that config is training. The lenses run the same commands as the palette.
+ */
+import * as vscode from 'vscode';
+import type { ActiveRunTracker } from './activeRun';
+import { CONFIG_SUFFIX } from './configFiles';
+import { shortProgress } from './progressText';
+import type { TrainArgs } from './commands/train';
+
+class ConfigCodeLensProvider implements vscode.CodeLensProvider {
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changeEmitter.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly runs: ActiveRunTracker) {
+    // Progress arrives a few times a second at most (sidecar throttling), so a refresh
+    // per change is cheap.
+    this.subscription = runs.onDidChange(() => this.changeEmitter.fire());
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    if (!document.uri.path.endsWith(CONFIG_SUFFIX)) return [];
+    const top = new vscode.Range(0, 0, 0, 0);
+    const run = this.runs.run;
+    if (run && this.runs.isRunning(document.uri)) {
+      const progress = run.progress ? shortProgress(run.progress) : 'starting…';
+      return [
+        new vscode.CodeLens(top, {
+          title: run.stopRequested ? '$(loading~spin) Stopping…' : '■ Stop',
+          command: 'scalenet.stop',
+          tooltip: 'Stop at the next batch and write a checkpoint',
+        }),
+        new vscode.CodeLens(top, {
+          title: `$(sync~spin) ${progress}`,
+          command: 'scalenet.showLog',
+          tooltip: `Run folder: ${run.runDir}`,
+        }),
+      ];
+    }
+    const args: TrainArgs = { uri: document.uri };
+    return [
+      new vscode.CodeLens(top, {
+        title: '▶ Train',
+        command: 'scalenet.train',
+        arguments: [args],
+        tooltip: run ? `${run.name} is training; one run at a time` : 'Train this config',
+      }),
+    ];
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changeEmitter.dispose();
+  }
+}
+
+export function registerCodeLens(runs: ActiveRunTracker): vscode.Disposable {
+  const provider = new ConfigCodeLensProvider(runs);
+  const registration = vscode.languages.registerCodeLensProvider(
+    [
+      { language: 'json', pattern: `**/*${CONFIG_SUFFIX}` },
+      { language: 'jsonc', pattern: `**/*${CONFIG_SUFFIX}` },
+    ],
+    provider,
+  );
+  return vscode.Disposable.from(registration, provider);
+}

@@ -1,0 +1,52 @@
+/**
+ * Reading a `*.scalenet.json` as the editor holds it, and where its runs go. No `vscode`
+ * import: unit-tested under plain Node.
+ */
+import { isAbsolute, join, resolve } from 'node:path';
+import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+
+export type ParsedConfig =
+  { ok: true; value: unknown } | { ok: false; message: string; line: number; column: number };
+
+/**
+ * JSON with comments and trailing commas, parsed with the same parser and options as the
+ * sidecar (sidecar/config/resolveConfig.ts), so that what the extension accepts the
+ * sidecar accepts too. The starting configs the extension writes are commented.
+ */
+export function parseConfigText(text: string): ParsedConfig {
+  const errors: ParseError[] = [];
+  const value: unknown = parse(text, errors, { allowTrailingComma: true });
+  const first = errors[0];
+  if (!first) return { ok: true, value };
+  const lines = text.slice(0, first.offset).split('\n');
+  return {
+    ok: false,
+    // "CommaExpected" → "comma expected"
+    message: printParseErrorCode(first.error)
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .toLowerCase(),
+    line: lines.length,
+    column: (lines.at(-1)?.length ?? 0) + 1,
+  };
+}
+
+/**
+ * The runs folder, absolute: the config's own `runsDir` wins over the setting, and a
+ * relative one resolves against the workspace folder (DESIGN.md: `.scalenet/runs/` in
+ * the workspace), or against the config's folder outside any workspace. The sidecar
+ * cannot do this itself: it does not know the workspace.
+ */
+export function resolveRunsDir(options: {
+  configRunsDir: unknown;
+  settingRunsDir: string;
+  workspaceFolder: string | undefined;
+  configDir: string;
+}): string {
+  const fromConfig =
+    typeof options.configRunsDir === 'string' && options.configRunsDir.trim() !== ''
+      ? options.configRunsDir
+      : undefined;
+  const dir = fromConfig ?? (options.settingRunsDir.trim() || join('.scalenet', 'runs'));
+  if (isAbsolute(dir)) return dir;
+  return resolve(options.workspaceFolder ?? options.configDir, dir);
+}

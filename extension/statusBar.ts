@@ -1,0 +1,98 @@
+/**
+ * One status bar item: the compute backend while idle (DESIGN.md: the backend in use is
+ * always shown), the run's stage/epoch/ETA while training, and the sidecar's trouble
+ * (start failed, gave up restarting) when there is some.
+ */
+import * as vscode from 'vscode';
+import type { ActiveRun, ActiveRunTracker } from './activeRun';
+import { shortProgress } from './progressText';
+import type { SidecarClient } from './supervisor/client';
+import type { StateChangeEvent } from './supervisor/supervisor';
+
+export class StatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem(
+    'scalenet.status',
+    vscode.StatusBarAlignment.Left,
+    10,
+  );
+  private lastStateMessage: string | undefined;
+  private readonly disposables: vscode.Disposable[];
+
+  constructor(
+    private readonly client: SidecarClient,
+    private readonly runs: ActiveRunTracker,
+  ) {
+    this.item.name = 'ScaleNet';
+    this.item.command = 'scalenet.showLog';
+    this.disposables = [
+      this.item,
+      client.onDidChangeState((e) => this.onState(e)),
+      runs.onDidChange(() => this.render()),
+    ];
+    this.render();
+    this.item.show();
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private onState(e: StateChangeEvent): void {
+    this.lastStateMessage = e.message;
+    this.render();
+  }
+
+  private render(): void {
+    const run = this.runs.run;
+    this.item.backgroundColor = undefined;
+    if (run) {
+      this.renderRun(run);
+      return;
+    }
+    const info = this.client.info;
+    switch (this.client.state) {
+      case 'running': {
+        // "WebAssembly (SIMD, 1 thread, …)" → "WebAssembly": details go in the tooltip.
+        const short = info?.backend.label.replace(/\s*\(.*$/, '') ?? 'ready';
+        this.item.text = `$(circuit-board) ScaleNet: ${short}`;
+        const rejected = (info?.backend.rejected ?? [])
+          .map((r) => `\n- not ${r.backend}: ${r.reason}`)
+          .join('');
+        this.item.tooltip = `ScaleNet sidecar ${info?.version ?? ''} on ${info?.backend.label ?? '?'}${rejected}\n\nClick for the sidecar log.`;
+        break;
+      }
+      case 'starting':
+        this.item.text = '$(loading~spin) ScaleNet';
+        this.item.tooltip = this.lastStateMessage ?? 'Starting the training sidecar…';
+        break;
+      case 'stopping':
+        this.item.text = '$(loading~spin) ScaleNet';
+        this.item.tooltip = 'Stopping the training sidecar…';
+        break;
+      case 'startFailed':
+        this.item.text = '$(error) ScaleNet';
+        this.item.tooltip = `${this.lastStateMessage ?? 'The sidecar did not start.'}\n\nClick for the log.`;
+        this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+        break;
+      case 'stopped':
+        if (this.lastStateMessage) {
+          // Stopped for a reason (gave up restarting after crashes): keep it visible.
+          this.item.text = '$(warning) ScaleNet';
+          this.item.tooltip = `${this.lastStateMessage}\n\nClick for the log.`;
+          this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+        } else {
+          this.item.text = '$(circuit-board) ScaleNet';
+          this.item.tooltip = 'The training sidecar starts with the first run ("ScaleNet: Train").';
+        }
+        break;
+    }
+  }
+
+  private renderRun(run: ActiveRun): void {
+    const progress = run.progress;
+    const where = progress ? shortProgress(progress) : 'starting…';
+    const verb = run.stopRequested ? 'stopping · ' : '';
+    this.item.text = `$(sync~spin) ScaleNet ${verb}${where}`;
+    this.item.tooltip = `Training ${run.name}\nRun folder: ${run.runDir}\n\nClick for the sidecar log; "ScaleNet: Stop Training" stops it with a checkpoint.`;
+  }
+}
