@@ -27,6 +27,8 @@ const nodeBundle = (entry, outfile, extra = {}) => ({
   // tfjs-node-gpu is optional and native: resolved at run time from node_modules or
   // from the extension's storage, never bundled.
   external: ['vscode', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'],
+  // Prefer ES modules: jsonc-parser's UMD build hides its requires from the bundler.
+  mainFields: ['module', 'main'],
   ...extra,
 });
 
@@ -36,6 +38,7 @@ const webviewEntries = existsSync(join(root, 'webview'))
       .map((d) => ({ in: `webview/${d.name}/main.ts`, out: d.name }))
   : [];
 
+const only = process.env.SCALENET_BUILD_ONLY?.split(',');
 const builds = [
   nodeBundle('extension/main.ts', 'dist/extension.js'),
   nodeBundle('sidecar/main.ts', 'dist/sidecar.js'),
@@ -60,11 +63,20 @@ function copyWasmBinaries() {
   }
 }
 
+/** The embedded default dataset ships inside the extension, beside the sidecar bundle. */
+function copyEmbeddedDataset() {
+  cpSync(join(root, 'sidecar/data/embedded'), join(root, 'dist/embedded'), { recursive: true });
+}
+
 copyWasmBinaries();
+copyEmbeddedDataset();
+const selected = only
+  ? builds.filter((b) => only.some((name) => (b.outfile ?? b.outdir).includes(name)))
+  : builds;
 if (watch) {
-  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  const contexts = await Promise.all(selected.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('[watch] build finished, watching for changes');
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  await Promise.all(selected.map((b) => esbuild.build(b)));
 }

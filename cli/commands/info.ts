@@ -1,0 +1,24 @@
+import type { BackendPreference } from '../../sidecar/protocol';
+import { openSession } from '../sidecarSession';
+
+/** `scalenet info`: versions, the backend in use and why each better one was not used. */
+export async function infoCommand(options: {
+  backend?: BackendPreference;
+  verbose?: boolean;
+}): Promise<number> {
+  const session = await openSession(options);
+  try {
+    const { info } = session;
+    console.log(`ScaleNet sidecar ${info.version} (protocol ${info.protocolVersion})`);
+    console.log(`Node ${info.nodeVersion}, TensorFlow.js ${info.tfjsVersion}, pid ${info.pid}`);
+    console.log(
+      `Backend: ${info.backend.name} — ${info.backend.label}${info.backend.forced ? ' (forced)' : ''}`,
+    );
+    for (const rejected of info.backend.rejected) {
+      console.log(`  not ${rejected.backend}: ${rejected.reason}`);
+    }
+    return 0;
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * How the sidecar ends: it says why (a `sidecar/exiting` notification and a stderr
+ * line) before it exits, and it exits by itself when its parent dies or the IPC channel
+ * closes, so that no orphaned process keeps a GPU or a core busy.
+ */
+import type { MessageConnection } from 'vscode-jsonrpc/node';
+import { SidecarExitingNotification } from './protocol';
+
+let exiting = false;
+
+export function exitSidecar(
+  connection: MessageConnection | undefined,
+  reason: string,
+  exitCode: number,
+): void {
+  if (exiting) return;
+  exiting = true;
+  process.stderr.write(`[sidecar] exiting (${exitCode}): ${reason}\n`);
+  const finish = () => process.exit(exitCode);
+  if (!connection || !process.connected) return finish();
+  connection
+    .sendNotification(SidecarExitingNotification.type, { reason, exitCode })
+    .catch(() => undefined)
+    .finally(() => setTimeout(finish, 50));
+}
+
+/** Polls the parent pid: a parent killed with SIGKILL closes no channel we could notice. */
+export function watchParent(onGone: (reason: string) => void, intervalMs = 2000): NodeJS.Timeout {
+  const parentPid = Number(process.env.SCALENET_PARENT_PID ?? process.ppid);
+  const timer = setInterval(() => {
+    try {
+      process.kill(parentPid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH')
+        onGone(`parent process ${parentPid} is gone`);
+    }
+  }, intervalMs);
+  timer.unref();
+  return timer;
+}

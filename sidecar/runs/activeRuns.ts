@@ -1,0 +1,132 @@
+/**
+ * The runs this sidecar is executing, by id: starting (config → run folder), stopping
+ * (cooperative, at the next batch) and reporting the end of each as `run/finished`.
+ * One run at a time: tfjs shares one engine per process, and two runs would only
+ * halve each other's speed.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { ConfigError } from '../config/configError';
+import { parseConfigText, resolveConfig } from '../config/resolveConfig';
+import type {
+  RunFinishedParams,
+  RunProgressParams,
+  RunStartParams,
+  RunStartResult,
+  ScaleNetConfig,
+} from '../protocol';
+import { describeFailure } from './failures';
+import { createRunDir, readRunConfig } from './runStore';
+import { executeRun } from '../train/executeRun';
+
+export interface ActiveRunsHooks {
+  backendLabel: () => string;
+  onProgress: (params: RunProgressParams) => void;
+  onFinished: (params: RunFinishedParams) => void;
+}
+
+interface ActiveRun {
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+function readConfig(params: RunStartParams): ScaleNetConfig {
+  let raw = params.config;
+  if (raw === undefined) {
+    let text: string;
+    try {
+      text = readFileSync(params.configPath, 'utf8');
+    } catch (error) {
+      throw new ConfigError(
+        params.configPath,
+        '',
+        `cannot be read (${(error as Error).message})`,
+        'Check the path of the config file.',
+      );
+    }
+    raw = parseConfigText(text, params.configPath);
+  }
+  const config = resolveConfig(raw, params.configPath);
+  if (config.data.path) config.data.path = resolve(dirname(params.configPath), config.data.path);
+  return config;
+}
+
+export class ActiveRuns {
+  private readonly active = new Map<string, ActiveRun>();
+
+  constructor(private readonly hooks: ActiveRunsHooks) {}
+
+  start(params: RunStartParams): RunStartResult {
+    const busy = [...this.active.keys()][0];
+    if (busy)
+      throw new Error(
+        `Run ${busy} is still active in this sidecar; stop it before starting another.`,
+      );
+    let config: ScaleNetConfig;
+    let runDir: string;
+    if (params.resume) {
+      runDir = params.resume;
+      config = readRunConfig(runDir);
+    } else {
+      config = readConfig(params);
+      const runsDir = params.runsDir ?? resolve(dirname(params.configPath), config.runsDir);
+      runDir = createRunDir(runsDir, config);
+    }
+    const runId = basename(runDir);
+    const controller = new AbortController();
+    const done = this.execute(
+      runId,
+      runDir,
+      config,
+      controller.signal,
+      Boolean(params.resume),
+    ).finally(() => this.active.delete(runId));
+    this.active.set(runId, { controller, done });
+    return { runId, runDir, config };
+  }
+
+  private async execute(
+    runId: string,
+    runDir: string,
+    config: ScaleNetConfig,
+    signal: AbortSignal,
+    resume: boolean,
+  ) {
+    // Let the run/start response go out before the first heavy synchronous work.
+    await new Promise((r) => setImmediate(r));
+    try {
+      const result = await executeRun({
+        runId,
+        runDir,
+        config,
+        signal,
+        resume,
+        backendLabel: this.hooks.backendLabel(),
+        onProgress: (p) => this.hooks.onProgress({ runId, ...p }),
+      });
+      this.hooks.onFinished({ runId, runDir, ...result });
+    } catch (error) {
+      this.hooks.onFinished({
+        runId,
+        runDir,
+        status: 'failed',
+        metrics: {},
+        error: describeFailure(error, config),
+      });
+    }
+  }
+
+  /** Asks a run to stop at its next batch; false when there is no such run. */
+  stop(runId: string): boolean {
+    const run = this.active.get(runId);
+    run?.controller.abort();
+    return Boolean(run);
+  }
+
+  /** Stops every run and waits until each has written its checkpoint. */
+  async stopAll(): Promise<void> {
+    const runs = [...this.active.values()];
+    for (const run of runs) run.controller.abort();
+    await Promise.all(runs.map((r) => r.done));
+  }
+}

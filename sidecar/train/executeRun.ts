@@ -1,0 +1,149 @@
+/**
+ * One run from start (or resume) to its end: data, model, the pretext chain, and the
+ * run folder kept current (summary, metrics, checkpoints) so that a crash at any
+ * moment loses at most the work since the last checkpoint.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import { buildResNet } from '../models/resnet';
+import type { RunProgressParams, RunStatus, ScaleNetConfig } from '../protocol';
+import { loadCheckpoint, saveCheckpoint, type OptimizerWeights } from '../runs/checkpoint';
+import {
+  CHECKPOINTS_DIR,
+  METRICS_FILE,
+  MetricsLog,
+  readSummary,
+  writeSummary,
+  type RunSummary,
+} from '../runs/runStore';
+import { writeFileAtomic } from '../util/atomicWrite';
+import { trainPretext, type TrainerState } from './pretext';
+import { loadPreparedData } from './stageData';
+import { throttleLatest } from './throttle';
+
+export interface ExecuteRunOptions {
+  runId: string;
+  runDir: string;
+  config: ScaleNetConfig;
+  signal: AbortSignal;
+  resume: boolean;
+  backendLabel: string;
+  onProgress: (progress: Omit<RunProgressParams, 'runId'>) => void;
+}
+
+export interface ExecuteRunResult {
+  status: RunStatus;
+  metrics: Record<string, number>;
+  checkpoint?: string;
+}
+
+const SUBSET_FILE = 'subset.json';
+/** A few progress notifications a second at most (DESIGN.md). */
+const PROGRESS_INTERVAL_MS = 250;
+
+export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRunResult> {
+  const { runId, runDir, config, signal } = options;
+  const summary: RunSummary = readSummary(runDir) ?? {
+    runId,
+    name: config.name,
+    status: 'running',
+    startedAt: new Date().toISOString(),
+    updatedAt: new Date().toISOString(),
+    backend: options.backendLabel,
+    metrics: {},
+  };
+  const saveSummary = (patch: Partial<RunSummary>) => {
+    Object.assign(summary, patch, { updatedAt: new Date().toISOString() });
+    writeSummary(runDir, summary);
+  };
+  saveSummary({ status: 'running', backend: options.backendLabel, error: undefined });
+
+  const progress = throttleLatest(options.onProgress, PROGRESS_INTERVAL_MS);
+  progress.push(loadingProgress(config, 'loading data'));
+
+  // Reuse the stored subset on resume so the run keeps seeing the same images.
+  const subsetFile = join(runDir, SUBSET_FILE);
+  const storedSubset = existsSync(subsetFile)
+    ? (JSON.parse(readFileSync(subsetFile, 'utf8')) as { train: number[]; heldOut: number[] })
+    : undefined;
+  const data = await loadPreparedData(config, storedSubset);
+  if (!storedSubset) {
+    writeFileAtomic(
+      subsetFile,
+      JSON.stringify({ train: [...data.trainIndices], heldOut: [...data.heldOutIndices] }) + '\n',
+    );
+  }
+
+  let model: tf.LayersModel;
+  let resume: { state: TrainerState; optimizerWeights?: OptimizerWeights } | undefined;
+  if (options.resume && summary.latestCheckpoint) {
+    const checkpoint = await loadCheckpoint<TrainerState>(join(runDir, summary.latestCheckpoint));
+    model = checkpoint.model;
+    resume = { state: checkpoint.state, optimizerWeights: checkpoint.optimizerWeights };
+  } else {
+    model = buildResNet({
+      inputChannels: config.data.channels,
+      blocks: config.model.blocks,
+      widths: config.model.widths,
+      classes: 4,
+      seed: config.seed,
+    });
+  }
+
+  const metrics = new MetricsLog(join(runDir, METRICS_FILE), runId);
+  try {
+    const result = await trainPretext({
+      config,
+      data,
+      model,
+      signal,
+      metrics,
+      report: (p) => progress.push(p),
+      resume,
+      checkpoint: async (state, optimizer, label) => {
+        progress.flush();
+        const dir = join(runDir, CHECKPOINTS_DIR, label);
+        await saveCheckpoint(dir, { model, optimizer, state });
+        saveSummary({ latestCheckpoint: relative(runDir, dir), metrics: state.metrics });
+      },
+    });
+    progress.flush();
+    saveSummary({ status: result.status, metrics: result.metrics });
+    return {
+      status: result.status,
+      metrics: result.metrics,
+      checkpoint: summary.latestCheckpoint ? join(runDir, summary.latestCheckpoint) : undefined,
+    };
+  } catch (error) {
+    progress.cancel();
+    saveSummary({ status: 'failed' });
+    throw error;
+  } finally {
+    model.dispose();
+    data.dispose?.();
+  }
+}
+
+function loadingProgress(
+  config: ScaleNetConfig,
+  message: string,
+): Omit<RunProgressParams, 'runId'> {
+  return {
+    phase: 'loading',
+    stage: 0,
+    stageCount: config.pretext.scales.length,
+    scale: config.pretext.scales[0],
+    inputSize: 0,
+    epoch: 0,
+    epochs: config.pretext.epochs[0],
+    step: 0,
+    stepsPerEpoch: 0,
+    loss: 0,
+    accuracy: 0,
+    lr: config.pretext.lr[0],
+    imagesPerSecond: 0,
+    etaSeconds: 0,
+    message,
+  };
+}

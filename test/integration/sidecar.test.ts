@@ -1,0 +1,150 @@
+/**
+ * The real sidecar process over real JSON-RPC: initialize, a tiny training run to
+ * run/finished with above-chance rotation accuracy, stop mid-run with a checkpoint and
+ * resume from it, located config errors, and exit when the channel closes.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ResponseError } from 'vscode-jsonrpc/node';
+import {
+  RunStartRequest,
+  RunStopRequest,
+  ShutdownRequest,
+  type ConfigError,
+} from '../../sidecar/protocol';
+import { startSidecar, tempDir, type TestSidecar } from '../helpers/sidecar';
+
+const tinyConfig = (overrides: Record<string, unknown> = {}) => ({
+  name: 'tiny',
+  seed: 3,
+  method: 'rotnet',
+  data: { dataset: 'embedded', limit: 400 },
+  model: { blocks: [1, 1], widths: [8, 16] },
+  pretext: { scales: [1], epochs: [2], lr: [0.05], batchSize: 16, heldOut: 200 },
+  ...overrides,
+});
+
+describe('sidecar over JSON-RPC', () => {
+  let sidecar: TestSidecar;
+  let workDir: string;
+
+  before(async () => {
+    workDir = tempDir('integration');
+    sidecar = await startSidecar();
+  });
+
+  after(async () => {
+    if (sidecar.child.exitCode === null) {
+      await sidecar.connection.sendRequest(ShutdownRequest.type, {});
+      assert.equal(await sidecar.exit(), 0);
+    }
+  });
+
+  it('initialize reports the wasm backend and why tfjs-node-gpu was not used', () => {
+    assert.equal(sidecar.info.backend.name, 'wasm');
+    const gpu = sidecar.info.backend.rejected.find((r) => r.backend === 'tensorflow');
+    assert.ok(gpu, 'tfjs-node-gpu is listed as rejected');
+    assert.match(gpu.reason, /not installed|cannot|failed/i);
+    assert.equal(sidecar.info.pid, sidecar.child.pid);
+  });
+
+  it('trains a tiny RotNet to above-chance held-out rotation accuracy', async () => {
+    const configPath = join(workDir, 'tiny.scalenet.json');
+    writeFileSync(configPath, JSON.stringify(tinyConfig()));
+    const started = await sidecar.connection.sendRequest(RunStartRequest.type, { configPath });
+    const result = await sidecar.waitFinished(started.runId, 240_000);
+    assert.equal(result.status, 'completed', JSON.stringify(result.error));
+    // Four rotations: chance is 0.25.
+    assert.ok(
+      result.metrics['pretext/accuracy'] > 0.4,
+      `accuracy ${result.metrics['pretext/accuracy']}`,
+    );
+    const progress = sidecar.progress.filter(
+      (p) => p.runId === started.runId && p.phase === 'pretext',
+    );
+    assert.ok(progress.length >= 2, 'progress was reported');
+    assert.ok(progress.every((p) => p.imagesPerSecond > 0 && Number.isFinite(p.loss)));
+    // The run folder: resolved config, metrics per epoch, summary, stage checkpoint.
+    const summary = JSON.parse(readFileSync(join(started.runDir, 'summary.json'), 'utf8'));
+    assert.equal(summary.status, 'completed');
+    const metricLines = readFileSync(join(started.runDir, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    const accuracyLines = metricLines
+      .map((l) => JSON.parse(l))
+      .filter((m) => m.metric === 'pretext/accuracy');
+    assert.deepEqual(
+      accuracyLines.map((m) => m.epoch),
+      [1, 2],
+    );
+    assert.ok(existsSync(join(started.runDir, 'checkpoints', 'stage1', 'model.json')));
+  });
+
+  it('stops mid-run with a checkpoint, and a resume continues from it', async () => {
+    const configPath = join(workDir, 'stop.scalenet.json');
+    writeFileSync(
+      configPath,
+      JSON.stringify(
+        tinyConfig({
+          name: 'stop',
+          pretext: { scales: [1], epochs: [3], batchSize: 16, heldOut: 100 },
+        }),
+      ),
+    );
+    const started = await sidecar.connection.sendRequest(RunStartRequest.type, { configPath });
+    await sidecar.waitProgress(
+      (p) => p.runId === started.runId && p.phase === 'pretext' && p.step >= 3,
+    );
+    const stop = await sidecar.connection.sendRequest(RunStopRequest.type, {
+      runId: started.runId,
+    });
+    assert.equal(stop.stopping, true);
+    const stopped = await sidecar.waitFinished(started.runId);
+    assert.equal(stopped.status, 'stopped');
+    assert.ok(stopped.checkpoint && existsSync(join(stopped.checkpoint, 'model.json')));
+    const state = JSON.parse(readFileSync(join(stopped.checkpoint, 'state.json'), 'utf8'));
+    assert.equal(state.stage, 0);
+    assert.ok(state.step >= 3, `stopped after step ${state.step}`);
+
+    sidecar.finished.length = 0;
+    sidecar.progress.length = 0;
+    const resumed = await sidecar.connection.sendRequest(RunStartRequest.type, {
+      configPath,
+      resume: started.runDir,
+    });
+    assert.equal(resumed.runDir, started.runDir);
+    const first = await sidecar.waitProgress(
+      (p) => p.runId === resumed.runId && p.phase === 'pretext',
+    );
+    assert.equal(first.epoch, state.epoch + 1, 'resumed in the epoch it stopped in');
+    assert.ok(first.step > state.step, `resumed at step ${first.step}, after ${state.step}`);
+    const done = await sidecar.waitFinished(resumed.runId, 240_000);
+    assert.equal(done.status, 'completed');
+  });
+
+  it('rejects a bad config with the file, the field and the fix', async () => {
+    const configPath = join(workDir, 'bad.scalenet.json');
+    writeFileSync(configPath, JSON.stringify(tinyConfig({ pretext: { scales: [1, 0.5] } })));
+    await assert.rejects(
+      sidecar.connection.sendRequest(RunStartRequest.type, { configPath }),
+      (error: ResponseError<ConfigError>) => {
+        assert.equal(error.data?.file, configPath);
+        assert.equal(error.data?.field, 'pretext.scales.1');
+        assert.match(error.data?.fix ?? '', /ascending/);
+        return true;
+      },
+    );
+  });
+
+  it('exits by itself, saying why, when the IPC channel closes', async () => {
+    const other = await startSidecar();
+    other.child.disconnect();
+    assert.equal(await other.exit(), 0);
+    assert.ok(
+      other.log.some((l) => /exiting \(0\): .*(IPC|disconnect)/.test(l)),
+      other.log.join('\n'),
+    );
+  });
+});
