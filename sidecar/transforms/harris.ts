@@ -59,11 +59,10 @@ function correlate(
   h: number,
   w: number,
   kernel: number[],
-  anchor: number,
+  taps: Int32Array,
   vertical: boolean,
 ): void {
   const size = kernel.length;
-  const taps = tapTable(vertical ? h : w, size, anchor);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       let s = 0;
@@ -93,6 +92,9 @@ export class HarrisDetector {
   private readonly c: Float32Array;
   /** The response of the last image, R = det - k trace². */
   readonly response: Float32Array;
+  /** Border-resolved tap indices per (axis length, kernel size, anchor), built once. */
+  private readonly taps = new Map<string, Int32Array>();
+  private readonly box: number[];
 
   constructor(
     readonly height: number,
@@ -105,6 +107,21 @@ export class HarrisDetector {
       { length: 8 },
       () => new Float32Array(this.n),
     );
+    this.box = new Array<number>(params.blockSize).fill(1);
+  }
+
+  private pass(
+    src: Float32Array,
+    dst: Float32Array,
+    kernel: number[],
+    anchor: number,
+    vertical: boolean,
+  ): void {
+    const n = vertical ? this.height : this.width;
+    const key = `${n},${kernel.length},${anchor}`;
+    let taps = this.taps.get(key);
+    if (!taps) this.taps.set(key, (taps = tapTable(n, kernel.length, anchor)));
+    correlate(src, dst, this.height, this.width, kernel, taps, vertical);
   }
 
   /** Harris response of an HWC image (gray conversion first); returns `this.response`. */
@@ -114,10 +131,10 @@ export class HarrisDetector {
     luma(img, h, w, channels, this.gray, true, offset);
     const [smooth, deriv] = SOBEL[ksize];
     const half = (ksize === 1 ? 3 : ksize) >> 1;
-    correlate(this.gray, this.t1, h, w, deriv, half, false);
-    correlate(this.t1, this.dx, h, w, smooth, smooth.length >> 1, true);
-    correlate(this.gray, this.t1, h, w, smooth, smooth.length >> 1, false);
-    correlate(this.t1, this.dy, h, w, deriv, half, true);
+    this.pass(this.gray, this.t1, deriv, half, false);
+    this.pass(this.t1, this.dx, smooth, smooth.length >> 1, true);
+    this.pass(this.gray, this.t1, smooth, smooth.length >> 1, false);
+    this.pass(this.t1, this.dy, deriv, half, true);
     const scale = 1 / ((1 << (ksize - 1)) * blockSize * 255);
     for (let p = 0; p < n; p++) {
       const gx = this.dx[p] * scale;
@@ -126,11 +143,10 @@ export class HarrisDetector {
       this.b[p] = gx * gy;
       this.c[p] = gy * gy;
     }
-    const box = new Array<number>(blockSize).fill(1);
     const anchor = blockSize >> 1;
     for (const plane of [this.a, this.b, this.c]) {
-      correlate(plane, this.t1, h, w, box, anchor, false);
-      correlate(this.t1, plane, h, w, box, anchor, true);
+      this.pass(plane, this.t1, this.box, anchor, false);
+      this.pass(this.t1, plane, this.box, anchor, true);
     }
     const r = this.response;
     for (let p = 0; p < n; p++) {

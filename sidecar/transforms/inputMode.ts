@@ -11,7 +11,10 @@ import { toGrayInto } from './gray';
 import { HarrisDetector, paintCornersInto } from './harris';
 import type { ImageSet } from './types';
 
-/** Corner masks keyed by dataset name, image index and detector parameters. */
+/**
+ * Corner masks keyed by dataset name, image size, image index and detector parameters
+ * (the size is in the key so a set resized per scale can share one cache).
+ */
 export class HarrisCache {
   private readonly masks = new Map<string, Uint8Array>();
   private readonly detectors = new Map<string, HarrisDetector>();
@@ -19,10 +22,10 @@ export class HarrisCache {
   /** The cached or freshly computed corner mask (h*w, 1 = corner) of image `index`. */
   mask(set: ImageSet, index: number, params: HarrisParams): Uint8Array {
     const paramKey = `${params.blockSize},${params.ksize},${params.k},${params.threshold}`;
-    const key = `${set.name}#${index}#${paramKey}`;
+    const detKey = `${set.height}x${set.width}:${paramKey}`;
+    const key = `${set.name}#${index}#${detKey}`;
     let mask = this.masks.get(key);
     if (!mask) {
-      const detKey = `${set.height}x${set.width}:${paramKey}`;
       let det = this.detectors.get(detKey);
       if (!det)
         this.detectors.set(detKey, (det = new HarrisDetector(set.height, set.width, params)));
