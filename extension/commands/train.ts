@@ -173,7 +173,7 @@ async function showStartError(
       ? [SHOW_LOG, settings]
       : [SHOW_LOG];
   const answer = await vscode.window.showErrorMessage(
-    `ScaleNet: ${errorMessage(error)}${where}.${fix}`,
+    `ScaleNet: ${errorMessage(error).replace(/\.$/, '')}${where}.${fix}`,
     ...buttons,
   );
   if (answer === SHOW_LOG) services.log.show();

@@ -319,7 +319,7 @@ export class SidecarSupervisor implements Disposable {
     const how = exit.signal
       ? `it was killed by ${exit.signal}`
       : `it exited with code ${exit.exitCode}`;
-    const why = exit.reason ?? instance.stderrTail.at(-1);
+    const why = exit.reason ?? summarizeStderr(instance.stderrTail);
     return why ? `${how}: ${why}` : how;
   }
 
@@ -527,6 +527,19 @@ function killProcessTree(instance: SidecarInstance): void {
       // ESRCH: already gone.
     }
   }
+}
+
+/**
+ * The line of a dying process's stderr that says what went wrong: Node ends an uncaught
+ * exception with a stack and a "Node.js v20…" footer, neither of which helps a user.
+ */
+export function summarizeStderr(lines: readonly string[]): string | undefined {
+  const errorLine = [...lines].reverse().find((l) => /^\s*(\w+)?Error\b/.test(l));
+  if (errorLine) return errorLine.trim();
+  return [...lines]
+    .reverse()
+    .find((l) => l.trim() !== '' && !/^Node\.js v\d/.test(l) && !/^\s+at /.test(l))
+    ?.trim();
 }
 
 function delay(ms: number): Promise<undefined> {

@@ -8,6 +8,7 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
   inspectArgs,
+  summarizeStderr,
   SidecarSupervisor,
   type StateChangeEvent,
   type SupervisedRunFinished,
@@ -260,6 +261,32 @@ void describe('SidecarSupervisor', () => {
     assert.ok(pid > 0);
     await delay(200);
     assert.ok(!isAlive(pid), 'the refused sidecar was killed');
+  });
+});
+
+void describe('summarizeStderr', () => {
+  void it('picks the error line of a Node crash, not its stack or version footer', () => {
+    const crash = [
+      'node:internal/modules/esm/resolve:873',
+      '  throw new ERR_MODULE_NOT_FOUND(packageName, fileURLToPath(base), null);',
+      '        ^',
+      '',
+      "Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'tsx' imported from /tmp/x/",
+      '    at packageResolve (node:internal/modules/esm/resolve:873:9)',
+      '}',
+      '',
+      'Node.js v20.20.2',
+    ];
+    assert.equal(
+      summarizeStderr(crash),
+      "Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'tsx' imported from /tmp/x/",
+    );
+    assert.equal(
+      summarizeStderr(['TypeError: x is not a function', '    at f (a.js:1:1)']),
+      'TypeError: x is not a function',
+    );
+    assert.equal(summarizeStderr(['loading', 'no backend', '', 'Node.js v20.1.0']), 'no backend');
+    assert.equal(summarizeStderr([]), undefined);
   });
 });
 
