@@ -27,6 +27,8 @@ export function runFraction(p: RunProgressParams): number {
 
 /** "stage 1/2 · epoch 3/10 · ETA 2m": short enough for the status bar. */
 export function shortProgress(p: RunProgressParams): string {
+  // Before the first epoch (loading, epoch 0) an epoch count would read "epoch 0/3".
+  if (p.phase === 'loading') return `stage ${p.stage + 1}/${p.stageCount} · ${PHASE_WORDS.loading}`;
   const parts = [`stage ${p.stage + 1}/${p.stageCount}`, `epoch ${p.epoch}/${p.epochs}`];
   if (p.phase === 'pretext' || p.phase === 'evaluating')
     parts.push(`ETA ${formatEta(p.etaSeconds)}`);

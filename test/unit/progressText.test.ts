@@ -58,7 +58,12 @@ void describe('progress text', () => {
       longProgress(progress),
       'stage 1/2 (14px) · epoch 3/10 · loss 0.912 · acc 61.2% · 119 img/s · ETA 2m',
     );
-    assert.equal(longProgress({ ...progress, phase: 'loading' }), 'loading data…');
+    // As the real sidecar sends it before the first epoch.
+    const loading = { ...progress, phase: 'loading' as const, epoch: 0, step: 0, stepsPerEpoch: 0 };
+    assert.equal(longProgress(loading), 'loading data…');
+    assert.equal(longProgress({ ...loading, message: 'loading data' }), 'loading data');
+    assert.equal(shortProgress(loading), 'stage 1/2 · loading data…');
+    assert.equal(runFraction(loading), 0);
   });
 
   void it('finds the final accuracy among the metrics', () => {
