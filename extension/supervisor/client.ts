@@ -37,6 +37,8 @@ export class SidecarClient implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** Settings changed while a run was going: apply them once it ends. */
   private settingsStale = false;
+  /** The settings change being applied; changes queue behind each other. */
+  private applying: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -52,7 +54,7 @@ export class SidecarClient implements vscode.Disposable {
       }),
       this.onFinished(() => {
         if (this.settingsStale && this.supervisor.activeRunIds.length === 0) {
-          void this.applySettings();
+          this.queueApplySettings();
         }
       }),
     );
@@ -66,11 +68,14 @@ export class SidecarClient implements vscode.Disposable {
     return this.supervisor.info;
   }
 
-  start(): Promise<InitializeResult> {
+  async start(): Promise<InitializeResult> {
+    // Never start the supervisor that a settings change is replacing.
+    await this.applying;
     return this.supervisor.start();
   }
 
-  startRun(params: RunStartParams): Promise<RunStartResult> {
+  async startRun(params: RunStartParams): Promise<RunStartResult> {
+    await this.applying;
     return this.supervisor.startRun(params);
   }
 
@@ -117,7 +122,15 @@ export class SidecarClient implements vscode.Disposable {
       this.log.info('Sidecar settings changed; they apply when the current run ends.');
       return;
     }
-    void this.applySettings();
+    this.queueApplySettings();
+  }
+
+  private queueApplySettings(): void {
+    this.applying = this.applying
+      .then(() => this.applySettings())
+      .catch((error: unknown) =>
+        this.log.error(`Applying sidecar settings failed: ${String(error)}`),
+      );
   }
 
   /** Replaces the supervisor; restarts the sidecar only if one was running. */
@@ -125,7 +138,11 @@ export class SidecarClient implements vscode.Disposable {
     this.settingsStale = false;
     const old = this.supervisor;
     const wasUp = old.state === 'running' || old.state === 'starting';
-    this.log.info('Sidecar settings changed; restarting the sidecar with them.');
+    this.log.info(
+      wasUp
+        ? 'Sidecar settings changed; restarting the sidecar with them.'
+        : 'Sidecar settings changed; the next start uses them.',
+    );
     await old.stop();
     old.dispose();
     for (const d of this.supervisorSubscriptions) d.dispose();
