@@ -5,7 +5,8 @@
 import { Command, Option } from 'commander';
 import manifest from '../package.json';
 import { infoCommand } from './commands/info';
-import { trainCommand } from './commands/train';
+import { trainCommand, type TrainOptions } from './commands/train';
+import type { BackendPreference } from '../sidecar/protocol';
 
 const backendOption = () =>
   new Option('--backend <name>', 'force a compute backend').choices([
@@ -28,7 +29,7 @@ program
   .description('show versions, the compute backend in use and why the others were not used')
   .addOption(backendOption())
   .option('--verbose', 'print the sidecar log')
-  .action(async (options) => {
+  .action(async (options: { backend?: BackendPreference; verbose?: boolean }) => {
     process.exitCode = await infoCommand(options);
   });
 
@@ -43,7 +44,7 @@ program
   )
   .addOption(backendOption())
   .option('--verbose', 'print the sidecar log')
-  .action(async (config: string | undefined, options) => {
+  .action(async (config: string | undefined, options: TrainOptions) => {
     process.exitCode = await trainCommand(config, options);
   });
 

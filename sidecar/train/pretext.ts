@@ -122,11 +122,7 @@ export async function trainPretext(run: PretextRun): Promise<PretextResult> {
           return { status: 'stopped', metrics: state.metrics };
         }
         const batchIndices = order.subarray(state.step * batchSize, (state.step + 1) * batchSize);
-        const batch = rotationBatch(
-          images,
-          batchIndices,
-          deriveSeed(config.seed, stage, state.epoch, state.step),
-        );
+        const batch = rotationBatch(images, batchIndices, state.epoch);
         const result = trainStep(model, optimizer, batch, weightDecay);
         lossSum += result.loss * batch.count;
         correct += result.correct;

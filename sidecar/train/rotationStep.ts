@@ -23,10 +23,10 @@ function l2Penalty(model: tf.LayersModel, weightDecay: number): tf.Scalar | unde
   // Kernels only (not biases or batch-norm scales), as PyTorch's usual ResNet recipe.
   const kernels = model.trainableWeights.filter((w) => w.name.includes('kernel'));
   if (weightDecay === 0 || kernels.length === 0) return undefined;
-  return tf.mul(
+  return tf.mul<tf.Scalar>(
     tf.addN(kernels.map((w) => tf.sum(tf.square(w.read())))),
     weightDecay / 2,
-  ) as tf.Scalar;
+  );
 }
 
 export function trainStep(
@@ -44,7 +44,7 @@ export function trainStep(
       () => {
         const logits = model.apply(x, { training: true }) as tf.Tensor2D;
         correct = tf.keep(
-          tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), labels), 'int32')) as tf.Scalar,
+          tf.sum<tf.Scalar>(tf.cast(tf.equal(tf.argMax(logits, -1), labels), 'int32')),
         );
         const ce = tf.losses.softmaxCrossEntropy(tf.oneHot(labels, 4), logits);
         const penalty = l2Penalty(model, weightDecay);

@@ -7,11 +7,12 @@
 import { loadDataset, type ImageDataset } from '../data/dataset';
 import { selectSubset } from '../data/subset';
 import type { InputMode, ScaleNetConfig } from '../protocol';
-import { toGray } from '../transforms/gray';
-import { harrisImage } from '../transforms/harris';
-import { resizeByAlpha, scaledSize } from '../transforms/resize';
-import { rotateInto } from '../transforms/rotate';
-import { createRng, deriveSeed } from '../util/random';
+import { applyInputMode, HarrisCache, hybridPicksHarris } from '../transforms/inputMode';
+import { resizeBilinear, scaledSize } from '../transforms/resize';
+import { buildRotationBatch } from '../transforms/rotationBatch';
+import { computeChannelStats, type ChannelStats } from '../transforms/standardize';
+import type { ImageSet } from '../transforms/types';
+import { deriveSeed } from '../util/random';
 import type { RotationBatch } from './rotationStep';
 
 export interface PreparedData {
@@ -29,15 +30,15 @@ export interface StageImages {
   size: number;
   channels: number;
   trainCount: number;
-  /** [trainCount, size, size, channels] after the input mode (hybrid: the original). */
-  train: Uint8Array;
-  /** Hybrid mode only: the Harris version of every training image. */
-  trainHarris?: Uint8Array;
+  /**
+   * The training images at this stage's size as the input mode shows them. In hybrid
+   * mode it holds 2 x trainCount images: originals, then their Harris versions.
+   */
+  train: ImageSet;
   hybridProbability: number;
-  heldOut: Uint8Array;
-  heldOutCount: number;
-  mean: Float32Array;
-  std: Float32Array;
+  heldOut: ImageSet;
+  stats: ChannelStats;
+  seed: number;
 }
 
 export async function loadPreparedData(
@@ -78,154 +79,118 @@ export async function loadPreparedData(
   };
 }
 
-function transformed(
-  img: Uint8Array,
-  size: number,
-  channels: number,
-  mode: InputMode,
-  config: ScaleNetConfig,
-): Uint8Array {
-  switch (mode) {
-    case 'original':
-    case 'hybrid':
-      return img;
-    case 'harris':
-      return harrisImage(img, size, size, channels, config.data.harris);
-    case 'gray':
-      return toGray(img, size, size, channels);
-    case 'gray-harris':
-      return harrisImage(
-        toGray(img, size, size, channels),
-        size,
-        size,
-        channels,
-        config.data.harris,
-      );
-  }
-}
-
-/** Resizes the chosen images to the stage's size and applies the input mode. */
-function prepareImages(
-  ds: ImageDataset,
-  indices: Int32Array,
-  alpha: number,
-  mode: InputMode,
-  config: ScaleNetConfig,
-) {
+/** The chosen images resized to the stage's side length, rounded back to bytes. */
+function resizedSubset(ds: ImageDataset, indices: Int32Array, alpha: number): ImageSet {
   const size = scaledSize(ds.height, alpha);
   const pixels = size * size * ds.channels;
-  const plain = new Uint8Array(indices.length * pixels);
-  const harris = mode === 'hybrid' ? new Uint8Array(indices.length * pixels) : undefined;
-  const imageBytes = ds.height * ds.width * ds.channels;
+  const sourceBytes = ds.height * ds.width * ds.channels;
+  const images = new Uint8Array(indices.length * pixels);
+  const resized = new Float32Array(pixels);
   indices.forEach((index, i) => {
-    const source = ds.images.subarray(index * imageBytes, (index + 1) * imageBytes);
-    const resized = Uint8Array.from(
-      resizeByAlpha(source, ds.height, ds.width, ds.channels, alpha).data,
-      (v) => Math.round(v),
+    resizeBilinear(
+      ds.images,
+      ds.height,
+      ds.width,
+      ds.channels,
+      size,
+      size,
+      resized,
+      undefined,
+      index * sourceBytes,
     );
-    plain.set(transformed(resized, size, ds.channels, mode, config), i * pixels);
-    harris?.set(harrisImage(resized, size, size, ds.channels, config.data.harris), i * pixels);
+    for (let p = 0; p < pixels; p++) images[i * pixels + p] = Math.round(resized[p]);
   });
-  return { size, plain, harris };
-}
-
-function channelStats(
-  images: Uint8Array,
-  channels: number,
-): { mean: Float32Array; std: Float32Array } {
-  const sum = new Float64Array(channels);
-  const squares = new Float64Array(channels);
-  for (let i = 0; i < images.length; i++) {
-    const v = images[i];
-    sum[i % channels] += v;
-    squares[i % channels] += v * v;
-  }
-  const n = images.length / channels;
-  const mean = new Float32Array(channels);
-  const std = new Float32Array(channels);
-  for (let c = 0; c < channels; c++) {
-    mean[c] = sum[c] / n;
-    std[c] = Math.sqrt(Math.max(squares[c] / n - mean[c] * mean[c], 1e-6));
-  }
-  return { mean, std };
-}
-
-export function prepareStage(data: PreparedData, alpha: number): StageImages {
-  const { config, train, test } = data;
-  const mode = config.data.inputMode;
-  const trainImages = prepareImages(train, data.trainIndices, alpha, mode, config);
-  const heldOutImages = prepareImages(
-    test,
-    data.heldOutIndices,
-    alpha,
-    mode === 'hybrid' ? 'original' : mode,
-    config,
-  );
   return {
-    size: trainImages.size,
-    channels: train.channels,
-    trainCount: data.trainIndices.length,
-    train: trainImages.plain,
-    trainHarris: trainImages.harris,
-    hybridProbability: config.data.hybridProbability,
-    heldOut: heldOutImages.plain,
-    heldOutCount: data.heldOutIndices.length,
-    ...channelStats(trainImages.plain, train.channels),
+    name: `${ds.name}@${size}`,
+    images,
+    count: indices.length,
+    height: size,
+    width: size,
+    channels: ds.channels,
   };
 }
 
-function fillRotations(
-  source: Uint8Array,
-  sourceOffset: number,
-  images: StageImages,
-  out: Float32Array,
-  labels: Int32Array,
-  slot: number,
-): void {
-  const { size, channels, mean, std } = images;
-  const pixels = size * size * channels;
-  for (let k = 0; k < 4; k++) {
-    const at = (slot * 4 + k) * pixels;
-    rotateInto(source, sourceOffset, size, size, channels, k, out, at);
-    for (let i = 0; i < pixels; i++)
-      out[at + i] = (out[at + i] - mean[i % channels]) / std[i % channels];
-    labels[slot * 4 + k] = k;
-  }
+function concatSets(a: ImageSet, b: ImageSet): ImageSet {
+  const images = new Uint8Array(a.images.length + b.images.length);
+  images.set(a.images);
+  images.set(b.images, a.images.length);
+  return { ...a, name: `${a.name}+${b.name}`, images, count: a.count + b.count };
 }
 
-/** All four rotations of each chosen training image; hybrid picks Harris per image by seed. */
+/** Resize (the stage's alpha) → input mode, once per stage; hybrid keeps both versions. */
+export function prepareStage(data: PreparedData, alpha: number): StageImages {
+  const { config, train, test } = data;
+  const { inputMode, harris, hybridProbability } = config.data;
+  const context = {
+    harris,
+    hybridProbability,
+    seed: config.seed,
+    epoch: 0,
+    cache: new HarrisCache(),
+  };
+  const all = (set: ImageSet) => Int32Array.from({ length: set.count }, (_, i) => i);
+  const shown = (set: ImageSet, mode: InputMode) =>
+    mode === 'original' ? set : applyInputMode(set, all(set), mode, context);
+
+  const trainResized = resizedSubset(train, data.trainIndices, alpha);
+  const trainSet =
+    inputMode === 'hybrid'
+      ? concatSets(trainResized, shown(trainResized, 'harris'))
+      : shown(trainResized, inputMode);
+  // Held-out accuracy is measured on what the mode shows, originals for hybrid.
+  const heldOut = shown(
+    resizedSubset(test, data.heldOutIndices, alpha),
+    inputMode === 'hybrid' ? 'original' : inputMode,
+  );
+  return {
+    size: trainResized.height,
+    channels: train.channels,
+    trainCount: data.trainIndices.length,
+    train: trainSet,
+    hybridProbability,
+    heldOut,
+    stats: computeChannelStats(trainResized),
+    seed: config.seed,
+  };
+}
+
+function asStepBatch(
+  batch: { x: Float32Array; labels: Int32Array; count: number },
+  images: StageImages,
+): RotationBatch {
+  return { ...batch, size: images.size, channels: images.channels };
+}
+
+/**
+ * All four rotations of each chosen training image (positions into the subset). In
+ * hybrid mode each image is its Harris version with the configured probability, chosen
+ * per (seed, epoch, image) so that a resumed run makes the same choices.
+ */
 export function rotationBatch(
   images: StageImages,
   positions: ArrayLike<number>,
-  seed: number,
+  epoch: number,
 ): RotationBatch {
-  const pixels = images.size * images.size * images.channels;
-  const x = new Float32Array(positions.length * 4 * pixels);
-  const labels = new Int32Array(positions.length * 4);
-  const rng = createRng(seed);
-  for (let i = 0; i < positions.length; i++) {
-    const useHarris = images.trainHarris !== undefined && rng.next() < images.hybridProbability;
-    fillRotations(
-      useHarris ? images.trainHarris! : images.train,
-      positions[i] * pixels,
-      images,
-      x,
-      labels,
-      i,
-    );
-  }
-  return { x, labels, count: positions.length * 4, size: images.size, channels: images.channels };
+  const hybrid = images.train.count === 2 * images.trainCount;
+  const chosen = Int32Array.from(positions, (p) =>
+    hybrid && hybridPicksHarris(images.seed, epoch, p, images.hybridProbability)
+      ? p + images.trainCount
+      : p,
+  );
+  return asStepBatch(
+    buildRotationBatch(images.train, chosen, images.size, images.channels, images.stats),
+    images,
+  );
 }
 
 /** The held-out images in batches of `batchImages`, each with its four rotations. */
 export function* heldOutBatches(images: StageImages, batchImages = 64): Generator<RotationBatch> {
-  const pixels = images.size * images.size * images.channels;
-  for (let start = 0; start < images.heldOutCount; start += batchImages) {
-    const n = Math.min(batchImages, images.heldOutCount - start);
-    const x = new Float32Array(n * 4 * pixels);
-    const labels = new Int32Array(n * 4);
-    for (let i = 0; i < n; i++)
-      fillRotations(images.heldOut, (start + i) * pixels, images, x, labels, i);
-    yield { x, labels, count: n * 4, size: images.size, channels: images.channels };
+  for (let start = 0; start < images.heldOut.count; start += batchImages) {
+    const n = Math.min(batchImages, images.heldOut.count - start);
+    const positions = Int32Array.from({ length: n }, (_, i) => start + i);
+    yield asStepBatch(
+      buildRotationBatch(images.heldOut, positions, images.size, images.channels, images.stats),
+      images,
+    );
   }
 }
