@@ -16,6 +16,13 @@ import {
 } from '../../sidecar/protocol';
 import { startSidecar, tempDir, type TestSidecar } from '../helpers/sidecar';
 
+interface MetricLine {
+  metric: string;
+  epoch: number;
+}
+
+const readJson = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
+
 const tinyConfig = (overrides: Record<string, unknown> = {}) => ({
   name: 'tiny',
   seed: 3,
@@ -67,13 +74,13 @@ describe('sidecar over JSON-RPC', () => {
     assert.ok(progress.length >= 2, 'progress was reported');
     assert.ok(progress.every((p) => p.imagesPerSecond > 0 && Number.isFinite(p.loss)));
     // The run folder: resolved config, metrics per epoch, summary, stage checkpoint.
-    const summary = JSON.parse(readFileSync(join(started.runDir, 'summary.json'), 'utf8'));
+    const summary = readJson<{ status: string }>(join(started.runDir, 'summary.json'));
     assert.equal(summary.status, 'completed');
     const metricLines = readFileSync(join(started.runDir, 'metrics.jsonl'), 'utf8')
       .trim()
       .split('\n');
     const accuracyLines = metricLines
-      .map((l) => JSON.parse(l))
+      .map((l) => JSON.parse(l) as MetricLine)
       .filter((m) => m.metric === 'pretext/accuracy');
     assert.deepEqual(
       accuracyLines.map((m) => m.epoch),
@@ -104,7 +111,9 @@ describe('sidecar over JSON-RPC', () => {
     const stopped = await sidecar.waitFinished(started.runId);
     assert.equal(stopped.status, 'stopped');
     assert.ok(stopped.checkpoint && existsSync(join(stopped.checkpoint, 'model.json')));
-    const state = JSON.parse(readFileSync(join(stopped.checkpoint, 'state.json'), 'utf8'));
+    const state = readJson<{ stage: number; epoch: number; step: number }>(
+      join(stopped.checkpoint, 'state.json'),
+    );
     assert.equal(state.stage, 0);
     assert.ok(state.step >= 3, `stopped after step ${state.step}`);
 
