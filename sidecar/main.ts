@@ -12,6 +12,7 @@ import {
 } from 'vscode-jsonrpc/node';
 import { chooseBackend } from './backend/chooseBackend';
 import { ConfigError } from './config/configError';
+import { registerInspectHandlers } from './inspect/register';
 import { exitSidecar, watchParent } from './lifecycle';
 import {
   InitializeRequest,
@@ -42,6 +43,7 @@ let backend: BackendReport | undefined;
 
 const runs = new ActiveRuns({
   backendLabel: () => backend?.label ?? 'not initialized',
+  backendName: () => backend?.name ?? 'none',
   onProgress: (params) => void connection.sendNotification(RunProgressNotification.type, params),
   onFinished: (params) => void connection.sendNotification(RunFinishedNotification.type, params),
 });
@@ -88,6 +90,9 @@ connection.onRequest(RunStartRequest.type, (params) => {
 });
 
 connection.onRequest(RunStopRequest.type, (params) => ({ stopping: runs.stop(params.runId) }));
+
+// Seeing the data (harris/preview, data/inspect, data/preview): no backend needed.
+registerInspectHandlers(connection);
 
 connection.onRequest(ShutdownRequest.type, async () => {
   await runs.stopAll();

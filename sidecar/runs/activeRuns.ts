@@ -21,6 +21,7 @@ import { executeRun } from '../train/executeRun';
 
 export interface ActiveRunsHooks {
   backendLabel: () => string;
+  backendName: () => string;
   onProgress: (params: RunProgressParams) => void;
   onFinished: (params: RunFinishedParams) => void;
 }
@@ -51,6 +52,18 @@ function readConfig(params: RunStartParams): ScaleNetConfig {
   return config;
 }
 
+/** The backend is chosen once per sidecar; a config that needs another one says so. */
+function checkBackend(config: ScaleNetConfig, file: string, active: string): void {
+  if (config.backend !== 'auto' && config.backend !== active) {
+    throw new ConfigError(
+      file,
+      'backend',
+      `asks for "${config.backend}" but this sidecar runs on "${active}"`,
+      'Set "backend" to "auto", or restart the sidecar on that backend (CLI: --backend; VS Code: the scalenet.backend setting).',
+    );
+  }
+}
+
 export class ActiveRuns {
   private readonly active = new Map<string, ActiveRun>();
 
@@ -69,6 +82,7 @@ export class ActiveRuns {
       config = readRunConfig(runDir);
     } else {
       config = readConfig(params);
+      checkBackend(config, params.configPath, this.hooks.backendName());
       const runsDir = params.runsDir ?? resolve(dirname(params.configPath), config.runsDir);
       runDir = createRunDir(runsDir, config);
     }
