@@ -21,6 +21,11 @@ export interface DataConfig {
   path?: string;
   /** Channels the network sees: gray datasets are repeated to 3 when 3 is asked for. */
   channels: 1 | 3;
+  /**
+   * Side length folder images are resized to (other datasets keep their own size).
+   * Resolved configs always have it (default 32); optional so hand-built configs need not.
+   */
+  imageSize?: number;
   /** Pretext images: at most this many training images (stratified, seeded). */
   limit?: number;
   /** Pretext images: exactly K per class (stratified, seeded). Exclusive with `limit`. */

@@ -5,6 +5,7 @@
  * the stage's training mean and std.
  */
 import { loadDataset, type ImageDataset } from '../data/dataset';
+import { loadOptionsFor } from '../data/loadOptions';
 import { selectSubset } from '../data/subset';
 import type { InputMode, ScaleNetConfig } from '../protocol';
 import { applyInputMode, HarrisCache, hybridPicksHarris } from '../transforms/inputMode';
@@ -48,8 +49,8 @@ export async function loadPreparedData(
   const { data, pretext, seed } = config;
   const configDir = process.cwd();
   const [train, test] = await Promise.all([
-    loadDataset(data, configDir, 'train'),
-    loadDataset(data, configDir, 'test'),
+    loadDataset(data, configDir, 'train', loadOptionsFor(data)),
+    loadDataset(data, configDir, 'test', loadOptionsFor(data)),
   ]);
   const trainIndices = stored
     ? Int32Array.from(stored.train)
