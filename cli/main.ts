@@ -4,7 +4,10 @@
  */
 import { Command, Option } from 'commander';
 import manifest from '../package.json';
+import { harrisCommand, type HarrisOptions } from './commands/harris';
 import { infoCommand } from './commands/info';
+import { parseInteger, parseNumber, parseNumberList } from './commands/inspectOutput';
+import { previewCommand, type PreviewOptions } from './commands/preview';
 import { trainCommand, type TrainOptions } from './commands/train';
 import type { BackendPreference } from '../sidecar/protocol';
 
@@ -46,6 +49,51 @@ program
   .option('--verbose', 'print the sidecar log')
   .action(async (config: string | undefined, options: TrainOptions) => {
     process.exitCode = await trainCommand(config, options);
+  });
+
+program
+  .command('harris')
+  .description(
+    'write Harris images, corner masks and overlays (PNG) and corners.json for images or a config',
+  )
+  .argument('<inputs...>', 'PNG/JPEG files or folders, or one *.scalenet.json config')
+  .requiredOption('--out <dir>', 'output folder')
+  .option(
+    '--block-size <n>',
+    'neighbourhood summed in the structure tensor (default 2)',
+    parseInteger,
+  )
+  .option('--ksize <n>', 'Sobel aperture: 1, 3, 5 or 7 (default 3)', parseInteger)
+  .option('--k <x>', 'Harris free parameter in det - k*trace^2 (default 0.04)', parseNumber)
+  .option(
+    '--threshold <x>',
+    'corners: response > threshold x max response (default 0.01)',
+    parseNumber,
+  )
+  .option('--count <n>', 'config: how many pretext images (default 16)', parseInteger)
+  .option('--scales <list>', 'alphas, e.g. 0.5,1 (default 1)', parseNumberList)
+  .addOption(new Option('--split <split>', 'config: which split').choices(['train', 'test']))
+  .addOption(backendOption())
+  .option('--verbose', 'print the sidecar log')
+  .action(async (inputs: string[], options: HarrisOptions) => {
+    process.exitCode = await harrisCommand(inputs, options);
+  });
+
+program
+  .command('preview')
+  .description('write a PNG grid of what the network sees: images x (scale, input mode)')
+  .argument('<config>', 'the run config, e.g. examples/fashion-mnist.scalenet.json')
+  .requiredOption('--out <dir>', 'output folder (preview.png, preview.json)')
+  .option('--count <n>', 'rows: pretext images (default 8)', parseInteger)
+  .option(
+    '--zoom <n>',
+    'cell side = image side x zoom (default: cells of at least 64 px)',
+    parseInteger,
+  )
+  .addOption(backendOption())
+  .option('--verbose', 'print the sidecar log')
+  .action(async (config: string, options: PreviewOptions) => {
+    process.exitCode = await previewCommand(config, options);
   });
 
 program.parseAsync().catch((error: Error) => {
