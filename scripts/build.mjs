@@ -1,7 +1,7 @@
 // Bundles each component with esbuild into dist/ and copies the wasm binaries the
 // sidecar loads at run time. Flags: --watch, --production (minify, no sourcemaps).
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -68,6 +68,8 @@ function copyEmbeddedDataset() {
   cpSync(join(root, 'sidecar/data/embedded'), join(root, 'dist/embedded'), { recursive: true });
 }
 
+// A production build starts from an empty dist/, so no stale source maps get packaged.
+if (production) rmSync(join(root, 'dist'), { recursive: true, force: true });
 copyWasmBinaries();
 copyEmbeddedDataset();
 const selected = only
