@@ -9,6 +9,7 @@ import { infoCommand } from './commands/info';
 import { parseInteger, parseNumber, parseNumberList } from './commands/inspectOutput';
 import { previewCommand, type PreviewOptions } from './commands/preview';
 import { trainCommand, type TrainOptions } from './commands/train';
+import { compareCommand, DEFAULT_RUNS_DIR, runsCommand } from './commands/runs';
 import type { BackendPreference } from '../sidecar/protocol';
 
 const backendOption = () =>
@@ -94,6 +95,23 @@ program
   .option('--verbose', 'print the sidecar log')
   .action(async (config: string, options: PreviewOptions) => {
     process.exitCode = await previewCommand(config, options);
+  });
+
+program
+  .command('runs')
+  .description('list the runs of a runs folder with status and pretext accuracy')
+  .option('--runs-dir <dir>', 'the runs folder', DEFAULT_RUNS_DIR)
+  .action(async (options: { runsDir: string }) => {
+    process.exitCode = await runsCommand(options);
+  });
+
+program
+  .command('compare')
+  .description("compare completed runs like the paper's Table 3: mean ± std over seeds")
+  .argument('[runs...]', 'run folders or ids (default: every completed run)')
+  .option('--runs-dir <dir>', 'the runs folder', DEFAULT_RUNS_DIR)
+  .action(async (runs: string[], options: { runsDir: string }) => {
+    process.exitCode = await compareCommand(runs, options);
   });
 
 program.parseAsync().catch((error: Error) => {

@@ -21,11 +21,13 @@ import {
   RunProgressNotification,
   RunStartRequest,
   RunStopRequest,
+  RunsListRequest,
   ShutdownRequest,
   type BackendReport,
   type ConfigError as ConfigErrorData,
 } from './protocol';
 import { ActiveRuns } from './runs/activeRuns';
+import { describeRuns } from './runs/listRuns';
 import { SIDECAR_VERSION } from './version';
 
 if (!process.send) {
@@ -90,6 +92,8 @@ connection.onRequest(RunStartRequest.type, (params) => {
 });
 
 connection.onRequest(RunStopRequest.type, (params) => ({ stopping: runs.stop(params.runId) }));
+
+connection.onRequest(RunsListRequest.type, (params) => describeRuns(params.runsDir));
 
 // Seeing the data (harris/preview, data/inspect, data/preview): no backend needed.
 registerInspectHandlers(connection);

@@ -384,3 +384,31 @@ export namespace DataPreviewRequest {
     method,
   );
 }
+
+export interface RunsListParams {
+  /** Absolute folder holding run folders. */
+  runsDir: string;
+}
+
+export interface RunInfo {
+  runId: string;
+  runDir: string;
+  name: string;
+  /** `interrupted`: the summary says running but its process is gone (killed or crashed). */
+  status: RunStatus | 'running' | 'interrupted' | 'unknown';
+  method: string;
+  scales: number[];
+  inputMode: string;
+  seed: number;
+  startedAt?: string;
+  updatedAt?: string;
+  metrics: Record<string, number>;
+  /** Absolute path of the checkpoint a resume would start from. */
+  latestCheckpoint?: string;
+}
+
+/** Client → sidecar: the runs in a runs folder, newest first, from their summary files. */
+export namespace RunsListRequest {
+  export const method = 'runs/list' as const;
+  export const type = new RequestType<RunsListParams, RunInfo[], void>(method);
+}

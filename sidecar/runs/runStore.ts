@@ -28,6 +28,8 @@ export interface RunSummary {
   startedAt: string;
   updatedAt: string;
   backend: string;
+  /** The sidecar process that writes this run while it is running. */
+  pid?: number;
   metrics: Record<string, number>;
   /** Checkpoint folder (relative to the run folder) a resume starts from. */
   latestCheckpoint?: string;

@@ -57,7 +57,12 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
     Object.assign(summary, patch, { updatedAt: new Date().toISOString() });
     writeSummary(runDir, summary);
   };
-  saveSummary({ status: 'running', backend: options.backendLabel, error: undefined });
+  saveSummary({
+    status: 'running',
+    backend: options.backendLabel,
+    pid: process.pid,
+    error: undefined,
+  });
 
   const progress = throttleLatest(options.onProgress, PROGRESS_INTERVAL_MS);
   progress.push(loadingProgress(config, 'loading data'));
