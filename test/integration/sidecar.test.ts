@@ -89,6 +89,41 @@ describe('sidecar over JSON-RPC', () => {
     assert.ok(existsSync(join(started.runDir, 'checkpoints', 'stage1', 'model.json')));
   });
 
+  it('ScaleNet [0.5, 1]: stage 2 starts from stage 1 weights (loss far below a fresh network)', async () => {
+    const configPath = join(workDir, 'chain.scalenet.json');
+    writeFileSync(
+      configPath,
+      JSON.stringify(
+        tinyConfig({
+          name: 'chain',
+          method: 'scalenet',
+          pretext: {
+            scales: [0.5, 1],
+            epochs: [3, 1],
+            lr: [0.1, 0.05],
+            batchSize: 16,
+            heldOut: 100,
+          },
+        }),
+      ),
+    );
+    const started = await sidecar.connection.sendRequest(RunStartRequest.type, { configPath });
+    const result = await sidecar.waitFinished(started.runId, 240_000);
+    assert.equal(result.status, 'completed', JSON.stringify(result.error));
+    const progress = sidecar.progress.filter(
+      (p) => p.runId === started.runId && p.phase === 'pretext',
+    );
+    const firstOf = (stage: number) => progress.find((p) => p.stage === stage)!;
+    assert.equal(firstOf(0).inputSize, 14, '0.5 x 28');
+    assert.equal(firstOf(1).inputSize, 28);
+    // A fresh network starts near ln 4 = 1.386 (four balanced classes).
+    assert.ok(firstOf(0).loss > 1.2, `fresh loss ${firstOf(0).loss}`);
+    assert.ok(firstOf(1).loss < 0.8 * Math.log(4), `stage 2 first loss ${firstOf(1).loss}`);
+    assert.ok(existsSync(join(started.runDir, 'checkpoints', 'stage1', 'model.json')));
+    assert.ok(existsSync(join(started.runDir, 'checkpoints', 'stage2', 'model.json')));
+    assert.ok(result.metrics['stage2/accuracy'] > 0.4);
+  });
+
   it('stops mid-run with a checkpoint, and a resume continues from it', async () => {
     const configPath = join(workDir, 'stop.scalenet.json');
     writeFileSync(
