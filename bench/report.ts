@@ -1,0 +1,112 @@
+/**
+ * The benchmark's JSON record and its short table.
+ */
+import type { FirstProgressResult } from './firstProgress';
+import type { PipelineBenchResult } from './pipeline';
+import type { TorchReference } from './torchReference';
+import type { TrainCase, WorkerReply } from './trainWorker';
+
+export interface CaseRecord {
+  id: string;
+  /** Which set of project kernels ran: "current", or a "before" variant for comparison. */
+  variant: string;
+  env: Record<string, string>;
+  case: TrainCase;
+  reply: WorkerReply;
+}
+
+export interface BenchRecord {
+  date: string;
+  host: string;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string };
+  /** 1-minute load average before and after: other processes skew the figures. */
+  loadAverage: { start: number; end: number };
+  cases: CaseRecord[];
+  pipeline?: PipelineBenchResult | { error: string };
+  firstProgress?: FirstProgressResult | { error: string };
+  torch: TorchReference;
+  durationSeconds: number;
+}
+
+const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+const num = (v: number | undefined, digits = 1): string =>
+  v == null || !Number.isFinite(v) ? '-' : v.toFixed(digits);
+
+export function torchFor(record: BenchRecord, size: number): number | undefined {
+  if (!record.torch.available) return undefined;
+  return record.torch.results.find((r) => r.size === size)?.imagesPerSecond;
+}
+
+export function caseRow(record: BenchRecord, c: CaseRecord): string[] {
+  const name = c.case.kind === 'default' ? 'default model (rotation)' : 'ResNet-18 CIFAR stem';
+  const variant = c.variant === 'current' ? '' : ` [${c.variant}]`;
+  if (!c.reply.ok) return [name + variant, 'FAILED: ' + c.reply.error];
+  const r = c.reply.result;
+  const torch = c.case.kind === 'resnet18' ? torchFor(record, r.inputSize) : undefined;
+  const micro =
+    r.microBatch < r.batch
+      ? `${r.batch} (${r.batch / r.microBatch}x${r.microBatch} acc.)`
+      : `${r.batch}`;
+  return [
+    name + variant,
+    `${r.inputSize}x${r.inputSize}`,
+    micro,
+    `${r.timing.warmup}+${r.timing.seconds.length}`,
+    num(r.imagesPerSecond),
+    num(torch),
+    torch ? num(r.imagesPerSecond / torch, 3) : '-',
+    num(r.wasmHeapMiB, 0),
+    num(r.peakRssMiB, 0),
+  ];
+}
+
+export function formatTable(record: BenchRecord): string {
+  const header = [
+    'case',
+    'input',
+    'batch',
+    'warm+timed',
+    'tfjs img/s',
+    'torch img/s',
+    'tfjs/torch',
+    'heap MiB',
+    'RSS MiB',
+  ];
+  const rows = [header, ...record.cases.map((c) => caseRow(record, c))];
+  const widths = header.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)) + 2);
+  const lines = rows.map((r) =>
+    r
+      .map((cell, i) => pad(cell, widths[i]))
+      .join('')
+      .trimEnd(),
+  );
+  lines.splice(1, 0, '-'.repeat(widths.reduce((a, b) => a + b, 0)));
+  const backend = record.cases.find((c) => c.reply.backend)?.reply.backend ?? '?';
+  const out = [
+    `${record.date} ${record.host}: ${record.machine.cpus} x ${record.machine.cpuModel}, node ${record.machine.node}, load ${num(record.loadAverage.start, 2)} -> ${num(record.loadAverage.end, 2)}`,
+    `backend: ${backend}; img/s = network inputs (4 rotations per image) per second, median of the timed steps`,
+    ...lines,
+  ];
+  const p = record.pipeline;
+  if (p && !('error' in p)) {
+    const training = record.cases.find((c) => c.case.kind === 'default' && c.reply.ok);
+    const trainRate = training?.reply.ok ? training.reply.result.imagesPerSecond : NaN;
+    out.push(
+      `input pipeline (${p.source}, ${p.inputMode}, batch of 32 images): ${num(p.samplesPerSecond, 0)} rotated samples/s ` +
+        `= ${num(p.samplesPerSecond / trainRate, 0)}x the default model's training rate`,
+    );
+  } else if (p) out.push(`input pipeline: FAILED ${p.error}`);
+  const f = record.firstProgress;
+  if (f && !('error' in f)) {
+    out.push(
+      `sidecar, default config: run/start -> first run/progress ${num(f.startToFirstProgressMs, 0)} ms, ` +
+        `-> first training step ${num(f.startToFirstStepMs, 0)} ms (fork -> initialize ${num(f.spawnToInitializeMs, 0)} ms)`,
+    );
+  } else if (f) out.push(`sidecar first progress: FAILED ${f.error}`);
+  out.push(
+    record.torch.available
+      ? `torch reference: ${record.torch.results[0]?.torch ?? '?'} via ${record.torch.python}, ${record.torch.results[0]?.threads ?? '?'} threads, SGD momentum, same net and batch`
+      : `torch reference ${record.torch.reason}`,
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,135 @@
+/**
+ * `npm run bench`: training throughput on the backend in use (chooseBackend('auto')), the
+ * input pipeline, the sidecar's time to first progress, and PyTorch as the reference
+ * when installed. Writes bench/results/<date>-<time>-<host>.json and prints a short table.
+ *
+ *   --only default,r18-16,r18-32,pipeline,first-progress,torch   run a subset
+ *   --compare NAME=ENV=VALUE   also run the default model and ResNet-18 16x16 with that
+ *                              environment (e.g. the kernels before a change), in this run
+ *   --steps-scale F            multiply every timed step count by F (rounded, >= 1)
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, hostname, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { measureFirstProgress } from './firstProgress';
+import { measurePipeline } from './pipeline';
+import { formatTable, type BenchRecord, type CaseRecord } from './report';
+import { runTrainCase } from './runWorker';
+import { runTorchReference } from './torchReference';
+import type { TrainCase } from './trainWorker';
+import { DEFAULT_CONFIG } from './trainBench';
+
+interface Args {
+  only?: Set<string>;
+  compare: { name: string; env: Record<string, string> }[];
+  stepsScale: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { compare: [], stepsScale: 1 };
+  for (let i = 0; i < argv.length; i++) {
+    const value = argv[i + 1] ?? '';
+    if (argv[i] === '--only') args.only = new Set(value.split(','));
+    else if (argv[i] === '--steps-scale') args.stepsScale = Number(value);
+    else if (argv[i] === '--compare') {
+      const [name, key, ...rest] = value.split('=');
+      args.compare.push({ name, env: { [key]: rest.join('=') } });
+    } else continue;
+    i++;
+  }
+  return args;
+}
+
+const errorOf = (e: unknown): { error: string } => ({
+  error: e instanceof Error ? e.message : String(e),
+});
+
+async function main(): Promise<void> {
+  const began = performance.now();
+  const args = parseArgs(process.argv.slice(2));
+  const wanted = (id: string): boolean => args.only == null || args.only.has(id);
+  const steps = (n: number): number => Math.max(1, Math.round(n * args.stepsScale));
+  const loadStart = loadavg()[0];
+  const date = new Date().toISOString();
+
+  // ResNet-18 at 32x32 in one pass of 128 needs more than the 4 GiB wasm heap
+  // (MACHINE.md): 4 micro-batches of 32 with gradient accumulation instead.
+  const cases: { id: string; c: TrainCase; timeout: number }[] = [
+    { id: 'default', c: { kind: 'default', warmup: 3, steps: steps(10) }, timeout: 180 },
+    {
+      id: 'r18-16',
+      c: { kind: 'resnet18', size: 16, batch: 128, microBatch: 128, warmup: 1, steps: steps(4) },
+      timeout: 300,
+    },
+    {
+      id: 'r18-32',
+      c: { kind: 'resnet18', size: 32, batch: 128, microBatch: 32, warmup: 1, steps: steps(3) },
+      timeout: 420,
+    },
+  ];
+  const records: CaseRecord[] = [];
+  for (const { id, c, timeout } of cases.filter((x) => wanted(x.id))) {
+    const variants = [{ name: 'current', env: {} as Record<string, string> }];
+    if (id !== 'r18-32') variants.push(...args.compare);
+    for (const v of variants) {
+      process.stderr.write(`bench: ${id} [${v.name}] ...\n`);
+      const reply = await runTrainCase(c, timeout, v.env);
+      records.push({ id, variant: v.name, env: v.env, case: c, reply });
+    }
+  }
+
+  const record: BenchRecord = {
+    date,
+    host: hostname(),
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    loadAverage: { start: loadStart, end: NaN },
+    cases: records,
+    torch: { available: false, reason: 'skipped: not asked for (--only)' },
+    durationSeconds: NaN,
+  };
+  if (wanted('pipeline')) {
+    process.stderr.write('bench: input pipeline ...\n');
+    // The default config's pipeline: 2,000 embedded images, original, 1 channel, 32 per batch.
+    record.pipeline = await measurePipeline({
+      source: 'embedded',
+      inputMode: 'original',
+      channels: 1,
+      perClass: 200,
+      scales: [1],
+      batchSize: 32,
+    }).catch(errorOf);
+  }
+  if (wanted('first-progress')) {
+    process.stderr.write('bench: sidecar time to first progress ...\n');
+    record.firstProgress = await measureFirstProgress(DEFAULT_CONFIG).catch(errorOf);
+  }
+  if (wanted('torch')) {
+    process.stderr.write('bench: PyTorch reference ...\n');
+    record.torch = runTorchReference({
+      sizes: [32, 16],
+      batch: 128,
+      warmup: 1,
+      steps: [steps(4), steps(10)],
+      timeoutSeconds: 300,
+    });
+  }
+  record.loadAverage.end = loadavg()[0];
+  record.durationSeconds = (performance.now() - began) / 1000;
+
+  const dir = join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  // Date and minute (UTC), so that runs on the same day keep their own files.
+  const stamp = record.date.slice(0, 16).replace('T', '-').replace(':', '');
+  const file = join(dir, `${stamp}-${record.host}.json`);
+  writeFileSync(file, JSON.stringify(record, null, 2) + '\n');
+  console.log(formatTable(record));
+  console.log(`wrote ${file} (${record.durationSeconds.toFixed(0)} s)`);
+  if (records.some((r) => !r.reply.ok)) process.exitCode = 1;
+}
+
+void main();
