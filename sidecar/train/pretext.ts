@@ -79,6 +79,37 @@ function etaSeconds(
   return Math.max(0, steps * secondsPerStep);
 }
 
+interface EpochTally {
+  lossSum: number;
+  correct: number;
+  seen: number;
+}
+
+/** The fields every progress report of this stage and epoch shares (running means). */
+function progressOf(
+  state: TrainerState,
+  images: StageImages,
+  data: PreparedData,
+  tally: EpochTally,
+  lr: number,
+): Omit<ProgressReport, 'imagesPerSecond' | 'etaSeconds'> {
+  const { scales, epochs } = data.config.pretext;
+  return {
+    phase: 'pretext',
+    stage: state.stage,
+    stageCount: scales.length,
+    scale: scales[state.stage],
+    inputSize: images.size,
+    epoch: state.epoch + 1,
+    epochs: epochs[state.stage],
+    step: data.stepsPerEpoch,
+    stepsPerEpoch: data.stepsPerEpoch,
+    loss: tally.lossSum / Math.max(1, tally.seen),
+    accuracy: tally.correct / Math.max(1, tally.seen),
+    lr,
+  };
+}
+
 export async function trainPretext(run: PretextRun): Promise<PretextResult> {
   const { config, data, model, signal } = run;
   const { scales, epochs, lr, batchSize, milestones, gamma, weightDecay } = config.pretext;
@@ -109,9 +140,7 @@ export async function trainPretext(run: PretextRun): Promise<PretextResult> {
         createRng(deriveSeed(config.seed, stage, state.epoch)),
         Int32Array.from({ length: images.trainCount }, (_, i) => i),
       );
-      let lossSum = 0;
-      let correct = 0;
-      let seen = 0;
+      const tally = { lossSum: 0, correct: 0, seen: 0 };
       const epochStart = Date.now();
       const firstStep = state.step;
       for (; state.step < data.stepsPerEpoch; state.step++) {
@@ -124,24 +153,13 @@ export async function trainPretext(run: PretextRun): Promise<PretextResult> {
         const batchIndices = order.subarray(state.step * batchSize, (state.step + 1) * batchSize);
         const batch = rotationBatch(images, batchIndices, state.epoch);
         const result = trainStep(model, optimizer, batch, weightDecay);
-        lossSum += result.loss * batch.count;
-        correct += result.correct;
-        seen += batch.count;
-        const stepsDone = state.step + 1 - firstStep;
-        const secondsPerStep = (Date.now() - epochStart) / 1000 / stepsDone;
+        tally.lossSum += result.loss * batch.count;
+        tally.correct += result.correct;
+        tally.seen += batch.count;
+        const secondsPerStep = (Date.now() - epochStart) / 1000 / (state.step + 1 - firstStep);
         run.report({
-          phase: 'pretext',
-          stage,
-          stageCount: scales.length,
-          scale: scales[stage],
-          inputSize: images.size,
-          epoch: state.epoch + 1,
-          epochs: epochs[stage],
+          ...progressOf(state, images, data, tally, epochLr),
           step: state.step + 1,
-          stepsPerEpoch: data.stepsPerEpoch,
-          loss: lossSum / seen,
-          accuracy: correct / seen,
-          lr: epochLr,
           imagesPerSecond: batch.count / secondsPerStep,
           etaSeconds: etaSeconds(
             config,
@@ -157,8 +175,8 @@ export async function trainPretext(run: PretextRun): Promise<PretextResult> {
       const validationAccuracy = rotationAccuracy(model, heldOutBatches(images));
       const prefix = `stage${stage + 1}`;
       const epochMetrics = {
-        'pretext/loss': lossSum / Math.max(1, seen),
-        'pretext/train_accuracy': correct / Math.max(1, seen),
+        'pretext/loss': tally.lossSum / Math.max(1, tally.seen),
+        'pretext/train_accuracy': tally.correct / Math.max(1, tally.seen),
         'pretext/accuracy': validationAccuracy,
         lr: epochLr,
       };
@@ -193,19 +211,8 @@ export async function trainPretext(run: PretextRun): Promise<PretextResult> {
         );
       }
       run.report({
-        phase: 'pretext',
-        stage,
-        stageCount: scales.length,
-        scale: scales[stage],
-        inputSize: images.size,
-        epoch: state.epoch + 1,
-        epochs: epochs[stage],
-        step: data.stepsPerEpoch,
-        stepsPerEpoch: data.stepsPerEpoch,
-        loss: epochMetrics['pretext/loss'],
-        accuracy: epochMetrics['pretext/train_accuracy'],
-        lr: epochLr,
-        imagesPerSecond: seen / Math.max(1e-9, (Date.now() - epochStart) / 1000),
+        ...progressOf(state, images, data, tally, epochLr),
+        imagesPerSecond: tally.seen / Math.max(1e-9, (Date.now() - epochStart) / 1000),
         etaSeconds: 0,
         validationAccuracy,
       });
