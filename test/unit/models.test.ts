@@ -18,6 +18,35 @@ import {
 } from '../../sidecar/models/buildModel';
 import { buildResNet, HEAD_LAYER, transferWeights } from '../../sidecar/models/resnet';
 
+/** Seeded smooth inputs, the same on every backend. */
+function inputArray(n: number, size: number, channels: number): Float32Array {
+  return Float32Array.from({ length: n * size * size * channels }, (_, i) => Math.sin(i * 0.37));
+}
+
+/**
+ * Loss and gradients of every trainable weight for one batch in training mode, on the
+ * backend that is active (a fresh model per call: variables live on one backend).
+ */
+function lossAndGradients(spec: ModelSpec, size: number): { loss: number; grads: Float32Array[] } {
+  const model = buildModel(spec, { inputChannels: 3, classes: 4, seed: 3 });
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const { value, grads } = tf.tidy(() => {
+    const x = tf.tensor4d(inputArray(4, size, 3), [4, size, size, 3]);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 3], 'int32'), 4);
+    return tf.variableGrads(
+      () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor),
+      vars,
+    );
+  });
+  const result = {
+    loss: value.dataSync()[0],
+    grads: vars.map((v) => Float32Array.from(grads[v.name].dataSync())),
+  };
+  tf.dispose([value, ...Object.values(grads)]);
+  model.dispose();
+  return result;
+}
+
 type Shape = number[];
 
 /** Output shapes of the named layers and the head for a [n, size, size, c] input. */
@@ -200,6 +229,43 @@ void describe('model builders (wasm)', () => {
       expectShapes(probeShapes(nin4, size), 'block', [2, 4, 8, 8], [96, 192, 192, 192], size, 4);
     }
     nin4.dispose();
+  });
+
+  void it('every architecture trains on wasm: gradients match the pure-JS cpu backend', async () => {
+    // Small widths: what is checked is each layer kind's backward pass (11x11 stride-4
+    // conv after explicit padding, valid and same max-pools, average pools, bottlenecks).
+    const cases: [ModelSpec, number][] = [
+      [{ arch: 'resnet50', stem: 'cifar', width: 2 }, 16],
+      [{ arch: 'resnet18', stem: 'imagenet', width: 2 }, 64],
+      [{ arch: 'alexnet', variant: 'imagenet', widths: [4, 6, 8, 6, 6] }, 35],
+      [{ arch: 'alexnet', variant: 'cifar', widths: [4, 6, 8, 6, 6] }, 12],
+      [{ arch: 'nin', width: 8 }, 12],
+    ];
+    try {
+      for (const [spec, size] of cases) {
+        const wasm = lossAndGradients(spec, size);
+        await tf.setBackend('cpu');
+        const cpu = lossAndGradients(spec, size);
+        await tf.setBackend('wasm');
+        assert.ok(
+          Number.isFinite(wasm.loss) && Math.abs(wasm.loss - cpu.loss) < 1e-3 * cpu.loss,
+          `${spec.arch}: loss ${wasm.loss} vs ${cpu.loss}`,
+        );
+        wasm.grads.forEach((g, i) => {
+          const scale = Math.max(1e-3, ...cpu.grads[i].map(Math.abs));
+          const worst = Math.max(...g.map((v, j) => Math.abs(v - cpu.grads[i][j])));
+          // Float32 sums in another order, amplified by batch norm over few values: ~1e-3 of
+          // the largest gradient; a wrong kernel is off by the gradient's own size.
+          assert.ok(worst / scale < 1e-2, `${spec.arch} weight ${i}: ${worst} vs scale ${scale}`);
+          assert.ok(
+            g.some((v) => v !== 0),
+            `${spec.arch} weight ${i} gets a gradient`,
+          );
+        });
+      }
+    } finally {
+      await tf.setBackend('wasm');
+    }
   });
 
   void it('the small configurable ResNet keeps its options, layer names and seeded weights', () => {
