@@ -14,7 +14,7 @@ import { learningRateAt } from '../train/schedule';
 import { createRng, deriveSeed, shuffle } from '../util/random';
 import { flipAndCrop } from './augment';
 import { disposeOptimizer, momentumOptimizer } from './optimizer';
-import { checkpointLoop, inputBatch } from './batches';
+import { allIndices, checkpointLoop, inputBatch } from './batches';
 import { classificationAccuracy, supervisedStep } from './classifierStep';
 import type { EvalHooks, InputPrep, LabelledImages, SgdSchedule } from './types';
 
@@ -36,6 +36,8 @@ export interface FinetuneOptions extends EvalHooks {
   schedule: SgdSchedule;
   /** K labelled training images (stratified, seeded); the whole set when omitted. */
   labelBudget?: number;
+  /** The labelled images as positions in `train` (e.g. a stored subset); wins over labelBudget. */
+  trainIndices?: ArrayLike<number>;
   seed: number;
   /** Random crop (padding size/8) + horizontal flip on training batches; off by default. */
   augment?: boolean;
@@ -51,7 +53,7 @@ export interface FinetuneOptions extends EvalHooks {
 export interface FinetuneResult {
   testAccuracy: number;
   epochs: FinetuneEpoch[];
-  /** The labelled images used (positions in the training set), sorted. */
+  /** The labelled images used (positions in the training set). */
   trainIndices: Int32Array;
   /** Layers whose weights came from the pretext model. */
   transferred: string[];
@@ -70,10 +72,12 @@ export async function finetune(
   options: FinetuneOptions,
 ): Promise<FinetuneResult> {
   const { schedule, classes, seed, signal } = options;
-  const trainIndices =
-    options.labelBudget === undefined || options.labelBudget >= train.count
-      ? Int32Array.from({ length: train.count }, (_, i) => i)
+  const trainIndices = options.trainIndices
+    ? Int32Array.from(options.trainIndices)
+    : options.labelBudget === undefined || options.labelBudget >= train.count
+      ? allIndices(train.count)
       : selectSubset(train.labels, { limit: options.labelBudget, seed: deriveSeed(seed, 0x1abe1) });
+  if (trainIndices.length === 0) throw new Error('Fine-tune: no labelled training images');
   const model = options.build(classes);
   const optimizer = momentumOptimizer(schedule);
   const epochs: FinetuneEpoch[] = [];
