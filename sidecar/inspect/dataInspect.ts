@@ -8,6 +8,7 @@ import { EMBEDDED_NAME } from '../data/embedded';
 import { classCounts } from '../data/subset';
 import type { DataInspectParams, DataInspectResult, DataSample, SplitSummary } from '../protocol';
 import { scaledSize } from '../transforms/resize';
+import { countParam } from './errors';
 import { encodePngBase64 } from './png';
 import { loadSplit, pretextIndices, rasterAt, readConfig, type SourceConfig } from './source';
 
@@ -58,7 +59,7 @@ export async function dataInspect(params: DataInspectParams): Promise<DataInspec
   const train = await loadSplit(source.config, 'train');
   const { test, problem } = await loadTest(source);
   const subset = pretextIndices(train, source);
-  const sampleCount = Math.max(0, Math.min(params.samples ?? 8, MAX_SAMPLES));
+  const sampleCount = countParam(params.samples, 8, MAX_SAMPLES, 'samples');
   const samples = spreadOverClasses(train.labels, subset, sampleCount).map((index): DataSample => ({
     split: 'train',
     index,

@@ -11,7 +11,7 @@ import type {
 } from '../protocol';
 import { applyInputModeInto, HarrisCache, type InputModeContext } from '../transforms/inputMode';
 import type { ImageSet } from '../transforms/types';
-import { ParamsError } from './errors';
+import { countParam, ParamsError } from './errors';
 import { composeGrid, encodePngBase64, gridSize, type Raster } from './png';
 import { loadSplit, pretextIndices, rasterAt, readConfig } from './source';
 import { resizeRaster } from './views';
@@ -43,8 +43,8 @@ export async function dataPreview(params: DataPreviewParams): Promise<DataPrevie
   const source = { config: readConfig(params.configPath, params.config), file: params.configPath };
   const { config } = source;
   const train = await loadSplit(config, 'train');
-  const count = Math.min(params.count ?? 8, MAX_ROWS);
-  if (!(count >= 1)) throw new ParamsError(`count must be at least 1, got ${params.count}`);
+  const count = countParam(params.count, 8, MAX_ROWS, 'count');
+  if (count < 1) throw new ParamsError('count must be at least 1');
   const positions = Array.from(pretextIndices(train, source).subarray(0, count));
   const zoom = params.zoom ?? Math.ceil(MIN_CELL / train.height);
   const cellSize = train.height * zoom;

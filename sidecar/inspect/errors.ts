@@ -44,3 +44,12 @@ export async function answering<T>(handler: () => Promise<T> | T): Promise<T> {
     throw toResponseError(error);
   }
 }
+
+/** An optional count parameter: its default when absent, capped at `max`, else an error. */
+export function countParam(value: number | undefined, fallback: number, max: number, name: string) {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0) {
+    throw new ParamsError(`${name} must be a non-negative integer, got ${value}`);
+  }
+  return Math.min(value, max);
+}

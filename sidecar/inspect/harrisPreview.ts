@@ -12,7 +12,7 @@ import type {
 } from '../protocol';
 import { DEFAULT_HARRIS, validateHarris } from '../transforms/harris';
 import { scaledSize } from '../transforms/resize';
-import { ParamsError } from './errors';
+import { countParam, ParamsError } from './errors';
 import { encodePngBase64, type Raster } from './png';
 import { configOf, loadSplit, pretextIndices, rasterAt, readImageFile } from './source';
 import { DetectorPool, viewsAtScale } from './views';
@@ -71,7 +71,7 @@ async function itemsOf(
     }
     indices = params.indices.slice(0, MAX_IMAGES);
   } else {
-    const count = Math.min(params.count ?? 16, MAX_IMAGES);
+    const count = countParam(params.count, 16, MAX_IMAGES, 'count');
     const pool = split === 'train' ? pretextIndices(ds, sourceConfig) : undefined;
     indices = pool
       ? Array.from(pool.subarray(0, count))
