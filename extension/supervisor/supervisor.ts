@@ -29,6 +29,7 @@ import {
   type SidecarExitingParams,
 } from '../../sidecar/protocol/index';
 import { Emitter, type Disposable, type Event } from './events';
+import { HangWatchdog } from './hangWatchdog';
 import { DEFAULT_RESTART_BUDGET, RestartBudget, type RestartBudgetOptions } from './restartBudget';
 
 export type SupervisorState = 'starting' | 'running' | 'stopping' | 'stopped' | 'startFailed';
@@ -58,6 +59,8 @@ export interface SupervisorOptions {
   /** A sidecar that has not answered `initialize` by then is treated as failed. */
   startTimeoutMs?: number;
   restartBudget?: RestartBudgetOptions;
+  /** Silence during a run treated as a hang (default 10 minutes; 0 = never). */
+  hangTimeoutMs?: number;
   /** Where SCALENET_SIDECAR_INSPECT is read from (process.env by default). */
   inspectEnv?: NodeJS.ProcessEnv;
 }
@@ -79,7 +82,8 @@ export interface ExitInfo {
 
 /** `run/finished` as listeners see it: the sidecar's own, or one made up after a crash. */
 export interface SupervisedRunFinished extends RunFinishedParams {
-  /** Present when the sidecar died with the run active (error.code is then `crashed`). */
+  /** Present when the sidecar died with the run active; error.code is then `crashed`,
+   * `hung` (the watchdog killed it) or `killed` (it did not shut down in time). */
   crash?: ExitInfo;
 }
 
@@ -109,6 +113,9 @@ interface SidecarInstance {
   stderrTail: string[];
   dead: boolean;
   exit?: ExitInfo;
+  watchdog: HangWatchdog;
+  /** Set when the watchdog killed it: its runs end as `hung`, not `crashed`. */
+  hung: boolean;
   /** Resolves once the process is gone (after 'close', or 'exit' plus a grace period). */
   exited: Promise<ExitInfo>;
 }
@@ -180,6 +187,11 @@ export class SidecarSupervisor implements Disposable {
   stop(): Promise<void> {
     if (this.stopping) return this.stopping;
     const instance = this.instance;
+    if (!instance && this.starting) {
+      // Between a spawn that failed and its startFailed: let that settle first.
+      const settled = () => this.stop();
+      return this.starting.then(settled, settled);
+    }
     if (!instance) {
       if (this.currentState !== 'startFailed') this.setState('stopped');
       return Promise.resolve();
@@ -195,6 +207,7 @@ export class SidecarSupervisor implements Disposable {
     const result = await connection.sendRequest(RunStartRequest.type, params);
     if (this.finishedEarly.delete(result.runId)) return result;
     this.runs.set(result.runId, { runId: result.runId, runDir: result.runDir });
+    this.instance?.watchdog.arm();
     return result;
   }
 
@@ -228,21 +241,29 @@ export class SidecarSupervisor implements Disposable {
 
   private launch(message?: string): Promise<InitializeResult> {
     this.initializeResult = undefined;
+    // Spawn before announcing 'starting': a listener that calls stop() then finds a
+    // process to stop instead of nothing (and a sidecar that starts after "stopped").
+    let instance: SidecarInstance | undefined;
+    let spawnError: unknown;
+    try {
+      instance = this.spawn();
+    } catch (error) {
+      spawnError = error;
+    }
     this.setState('starting', message);
-    const starting: Promise<InitializeResult> = this.initialize().finally(() => {
+    const initialized = instance
+      ? this.initialize(instance)
+      : Promise.resolve().then(() =>
+          this.failStart(undefined, `could not spawn it: ${errorMessage(spawnError)}`),
+        );
+    const starting: Promise<InitializeResult> = initialized.finally(() => {
       if (this.starting === starting) this.starting = undefined;
     });
     this.starting = starting;
     return starting;
   }
 
-  private async initialize(): Promise<InitializeResult> {
-    let instance: SidecarInstance;
-    try {
-      instance = this.spawn();
-    } catch (error) {
-      return this.failStart(undefined, `Could not start the sidecar: ${errorMessage(error)}`);
-    }
+  private async initialize(instance: SidecarInstance): Promise<InitializeResult> {
     const timeoutMs = this.options.startTimeoutMs ?? 60_000;
     let timer: NodeJS.Timeout | undefined;
     type Outcome = { kind: 'ok'; result: InitializeResult } | { kind: 'fail'; reason: string };
@@ -272,6 +293,7 @@ export class SidecarSupervisor implements Disposable {
       }),
     ]).finally(() => clearTimeout(timer));
 
+    if (this.currentState === 'stopping') return this.failStart(instance, 'stopped');
     if (outcome.kind === 'fail') {
       // An error answer often comes from a sidecar on its way out: its exit says more.
       const exit = await Promise.race([instance.exited, delay(500)]);
@@ -300,14 +322,14 @@ export class SidecarSupervisor implements Disposable {
   }
 
   private failStart(instance: SidecarInstance | undefined, reason: string): never {
+    // A stop() during the start owns the process and the ending: asked for, not a failure.
+    if (this.currentState === 'stopping')
+      throw new Error('The sidecar was stopped while starting.');
     const message = `The ScaleNet sidecar did not start: ${reason}`;
     if (instance && !instance.dead) killProcessTree(instance);
     if (this.instance === instance) this.instance = undefined;
-    // A stop() during the start owns the ending: it was asked for, not a failure.
-    if (this.currentState !== 'stopping') {
-      this.options.logger.error(message);
-      this.setState('startFailed', message);
-    }
+    this.options.logger.error(message);
+    this.setState('startFailed', message);
     throw new Error(message);
   }
 
@@ -361,6 +383,11 @@ export class SidecarSupervisor implements Disposable {
       pid: child.pid,
       stderrTail,
       dead: false,
+      hung: false,
+      watchdog: new HangWatchdog({
+        timeoutMs: this.options.hangTimeoutMs ?? 10 * 60_000,
+        onHang: (silenceMs) => this.onHang(instance, silenceMs),
+      }),
       exited: new Promise<ExitInfo>((resolve) => (markExited = resolve)),
     };
     this.instance = instance;
@@ -392,15 +419,19 @@ export class SidecarSupervisor implements Disposable {
   private wireConnection(instance: SidecarInstance): void {
     const { connection } = instance;
     connection.onNotification(RunProgressNotification.type, (params) => {
+      instance.watchdog.progressed();
       const run = this.runs.get(params.runId);
       if (run) run.lastProgress = params;
       this.progressEmitter.fire(params);
     });
     connection.onNotification(RunFinishedNotification.type, (params) => {
+      instance.watchdog.heard();
       if (!this.runs.delete(params.runId)) this.finishedEarly.add(params.runId);
+      if (this.runs.size === 0) instance.watchdog.disarm();
       this.finishedEmitter.fire(params);
     });
     connection.onNotification(SidecarExitingNotification.type, (params) => {
+      instance.watchdog.heard();
       instance.exitingReason = params.reason;
       this.options.logger.info(`Sidecar exiting (code ${params.exitCode}): ${params.reason}`);
       this.exitingEmitter.fire(params);
@@ -410,13 +441,26 @@ export class SidecarSupervisor implements Disposable {
     });
   }
 
+  /** A hung process answers no shutdown: kill it, and let the crash path restart it. */
+  private onHang(instance: SidecarInstance, silenceMs: number): void {
+    if (instance.dead || this.instance !== instance) return;
+    const seconds = Math.round(silenceMs / 1000);
+    instance.hung = true;
+    instance.exitingReason ??= `it sent nothing for ${seconds} s during a run and was killed as hung (a wasm heap near its 4 GiB limit hangs: try a smaller batchSize)`;
+    this.options.logger.error(
+      `The sidecar has been silent for ${seconds} s during a run; killing it.`,
+    );
+    killProcessTree(instance);
+  }
+
   private onInstanceDied(instance: SidecarInstance, exit: ExitInfo): void {
+    instance.watchdog.disarm();
     instance.connection.dispose();
     if (this.instance !== instance) return; // an old process, already replaced
     this.instance = undefined;
     this.initializeResult = undefined;
     const stopping = this.currentState === 'stopping';
-    this.finishActiveRuns(exit, stopping);
+    this.finishActiveRuns(exit, stopping ? 'killed' : instance.hung ? 'hung' : 'crashed');
     if (this.currentState !== 'running') return; // start and stop handle their own endings
 
     const description = describeExit(exit);
@@ -441,11 +485,12 @@ export class SidecarSupervisor implements Disposable {
   }
 
   /** Runs cannot outlive their process: listeners hear about each one exactly once. */
-  private finishActiveRuns(exit: ExitInfo, stopping: boolean): void {
+  private finishActiveRuns(exit: ExitInfo, code: 'killed' | 'hung' | 'crashed'): void {
     for (const run of this.runs.values()) {
-      const message = stopping
-        ? `${describeExit(exit)} while stopping, before the run ended.`
-        : `${describeExit(exit)} during the run.`;
+      const message =
+        code === 'killed'
+          ? `${describeExit(exit)} while stopping, before the run ended.`
+          : `${describeExit(exit)} during the run.`;
       this.finishedEmitter.fire({
         runId: run.runId,
         runDir: run.runDir,
@@ -454,7 +499,7 @@ export class SidecarSupervisor implements Disposable {
           ? { 'pretext/loss': run.lastProgress.loss, 'pretext/accuracy': run.lastProgress.accuracy }
           : {},
         error: {
-          code: stopping ? 'killed' : 'crashed',
+          code,
           message,
           fix: 'Resume the run: it continues from its last checkpoint.',
         },

@@ -159,12 +159,42 @@ void describe('SidecarSupervisor', () => {
     assert.match(crashed.error?.message ?? '', /exited with code 70: fixture: out of memory/);
     assert.ok(crashed.metrics['pretext/loss'] > 0, 'last known metrics kept');
 
-    await h.until((e) => e.state === 'running' && e.previous === 'starting' && h.states.length > 2);
+    await h.until(() => h.states.filter((s) => s.state === 'running').length === 2);
     const restart = h.states.find((s) => s.state === 'starting' && s.message);
     assert.match(restart?.message ?? '', /code 70.*Restarting it \(1 of 4\)/);
     assert.notEqual(h.supervisor.pid, firstPid);
     assert.deepEqual(h.supervisor.activeRunIds, []);
     await h.supervisor.stop();
+  });
+
+  void it('kills a sidecar that goes silent during a run as hung, and restarts it', async () => {
+    const h = harness('answering.ts', {
+      env: { FIXTURE_HANG_DURING_RUN: '1' },
+      hangTimeoutMs: 500,
+    });
+    await h.supervisor.start();
+    const hungPid = h.supervisor.pid!;
+    let lastProgressAt = 0;
+    const finished: SupervisedRunFinished[] = [];
+    h.supervisor.onProgress(() => (lastProgressAt = performance.now()));
+    h.supervisor.onFinished((f) => finished.push(f));
+    await h.supervisor.startRun({ configPath: '/x.scalenet.json', runsDir: '/runs' });
+    await waitUntil(() => finished.length === 1, 5000);
+    const detectMs = performance.now() - lastProgressAt;
+    const [hung] = finished;
+    assert.equal(hung.status, 'failed');
+    assert.equal(hung.error?.code, 'hung');
+    assert.equal(hung.crash?.signal, 'SIGKILL');
+    assert.match(
+      hung.crash?.reason ?? '',
+      /sent nothing for \d s during a run and was killed as hung/,
+    );
+    assert.ok(detectMs >= 500 && detectMs < 1200, `hang noticed after ${detectMs} ms of silence`);
+    assert.ok(!isAlive(hungPid));
+    await h.until(() => h.states.filter((s) => s.state === 'running').length === 2);
+    assert.match(h.states.at(-2)?.message ?? '', /Restarting it \(1 of 4\)/);
+    await h.supervisor.stop();
+    console.log(`  hang noticed after ${Math.round(detectMs)} ms of silence (limit 500 ms)`);
   });
 
   void it('restarts after crashes at most 4 times in 3 minutes, then stays stopped', async () => {
@@ -202,6 +232,28 @@ void describe('SidecarSupervisor', () => {
     await h.supervisor.stop();
     assert.equal(h.supervisor.state, 'stopped');
     console.log(`  five crash/restart cycles: ${Math.round(elapsed)} ms`);
+  });
+
+  void it('stop() while starting wins: the start rejects and no process survives', async () => {
+    const h = harness('answering.ts');
+    const started = h.supervisor.start().then(
+      () => 'started',
+      (e: Error) => e.message,
+    );
+    const t0 = performance.now();
+    await h.supervisor.stop();
+    const stopMs = performance.now() - t0;
+    assert.equal(await started, 'The sidecar was stopped while starting.');
+    assert.deepEqual(
+      h.states.map((s) => s.state),
+      ['starting', 'stopping', 'stopped'],
+    );
+    const pid = Number(/pid=(\d+)/.exec(h.logs.map((l) => l.message).join('\n'))?.[1]);
+    assert.ok(pid > 0, 'it had started');
+    assert.ok(!isAlive(pid), 'and is gone');
+    assert.ok(stopMs < 2500, `stop took ${stopMs} ms`);
+    await delay(300);
+    assert.equal(h.supervisor.state, 'stopped', 'nothing restarted it');
   });
 
   void it('kills a sidecar that does not answer shutdown within 2 s', async () => {
