@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { RequestType } from 'vscode-jsonrpc';
 import type {
   BackendPreference,
   InitializeResult,
@@ -81,6 +82,16 @@ export class SidecarClient implements vscode.Disposable {
 
   stopRun(runId: string): Promise<RunStopResult> {
     return this.supervisor.stopRun(runId);
+  }
+
+  /** Any other request of the contract; a `vscode.CancellationToken` cancels it. */
+  async request<P, R, E>(
+    type: RequestType<P, R, E>,
+    params: P,
+    token?: vscode.CancellationToken,
+  ): Promise<R> {
+    await this.applying;
+    return this.supervisor.request(type, params, token);
   }
 
   /** Graceful: deactivate awaits this; dispose() afterwards kills whatever is left. */

@@ -8,7 +8,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import treeKill from 'tree-kill';
-import type { MessageConnection } from 'vscode-jsonrpc';
+import type { CancellationToken, MessageConnection, RequestType } from 'vscode-jsonrpc';
 import { spawnSidecar } from '../../sidecar/protocol/connect';
 import {
   InitializeRequest,
@@ -214,6 +214,19 @@ export class SidecarSupervisor implements Disposable {
   async stopRun(runId: string): Promise<RunStopResult> {
     const connection = await this.runningConnection();
     return connection.sendRequest(RunStopRequest.type, { runId });
+  }
+
+  /**
+   * Any other request of the contract (`harris/preview`, `runs/list`, `gradcam/compute`…),
+   * starting the sidecar first if needed. Runs go through startRun, which tracks them.
+   */
+  async request<P, R, E>(
+    type: RequestType<P, R, E>,
+    params: P,
+    token?: CancellationToken,
+  ): Promise<R> {
+    const connection = await this.runningConnection();
+    return connection.sendRequest(type, params, token);
   }
 
   dispose(): void {

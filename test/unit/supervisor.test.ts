@@ -14,7 +14,7 @@ import {
   type SupervisedRunFinished,
   type SupervisorOptions,
 } from '../../extension/supervisor/supervisor';
-import type { RunProgressParams } from '../../sidecar/protocol/index';
+import { RunsListRequest, type RunProgressParams } from '../../sidecar/protocol/index';
 
 const fixtures = fileURLToPath(new URL('../fixtures/sidecars/', import.meta.url));
 const spawned = new Set<number>();
@@ -110,6 +110,13 @@ void describe('SidecarSupervisor', () => {
     assert.equal(env.ELECTRON_RUN_AS_NODE, '1', 'own runtime runs Electron as Node');
     assert.equal(env.SCALENET_THREADS, '3');
     assert.deepEqual(env.execArgv, ['--enable-source-maps']);
+
+    // Any request of the contract passes through.
+    const listed = await h.supervisor.request(RunsListRequest.type, { runsDir: '/runs' });
+    assert.deepEqual(
+      listed.map((r) => [r.runDir, r.status]),
+      [['/runs/old-1', 'interrupted']],
+    );
 
     const progress: RunProgressParams[] = [];
     const finished: SupervisedRunFinished[] = [];
