@@ -20,7 +20,9 @@ function stageLabel(p: RunProgressParams): string {
 export function epochLine(p: RunProgressParams): string {
   const held =
     p.validationAccuracy === undefined ? '' : ` held-out acc ${p.validationAccuracy.toFixed(3)}`;
-  return `${stageLabel(p)}: loss ${p.loss.toFixed(4)} acc ${p.accuracy.toFixed(3)}${held} (${p.imagesPerSecond.toFixed(0)} img/s)`;
+  const knn = p.epochMetrics?.['knn/accuracy'];
+  const knnText = knn === undefined ? '' : ` kNN acc ${knn.toFixed(3)}`;
+  return `${stageLabel(p)}: loss ${p.loss.toFixed(4)} acc ${p.accuracy.toFixed(3)}${held}${knnText} (${p.imagesPerSecond.toFixed(0)} img/s)`;
 }
 
 export class ProgressView {
@@ -29,7 +31,23 @@ export class ProgressView {
 
   constructor(private readonly interactive: boolean) {}
 
+  private lastMessage = '';
+
   update(p: RunProgressParams): void {
+    if (p.phase !== 'pretext') {
+      // Loading and evaluation report what they are doing, not steps.
+      const message = `${p.phase}: ${p.message ?? ''}`;
+      if (
+        message !== this.lastMessage &&
+        (this.interactive || Date.now() - this.lastLine > 2_000)
+      ) {
+        this.stopBar();
+        this.lastMessage = message;
+        this.lastLine = Date.now();
+        console.log(message);
+      }
+      return;
+    }
     if (p.validationAccuracy !== undefined) {
       this.stopBar();
       console.log(epochLine(p));

@@ -44,11 +44,37 @@ export interface HarrisParams {
   threshold: number;
 }
 
+export type Arch = 'resnet' | 'resnet18' | 'resnet34' | 'resnet50' | 'alexnet' | 'nin';
+
 export interface ModelConfig {
-  /** `resnet` is a CIFAR-stem ResNet with `blocks` per stage and `widths` channels. */
-  arch: 'resnet';
+  /** `resnet` is a small ResNet with `blocks` per stage and `widths` channels. */
+  arch: Arch;
   blocks: number[];
   widths: number[];
+  stem: 'cifar' | 'imagenet';
+  /** Base width of resnet18/34/50, channels of nin. */
+  width?: number;
+  /** AlexNet layout. */
+  variant: 'cifar' | 'imagenet';
+  ninBlocks: number;
+}
+
+/** SGD with momentum and a step schedule, for a downstream classifier. */
+export interface DownstreamSchedule {
+  epochs: number;
+  lr: number;
+  milestones: number[];
+  gamma: number;
+  momentum: number;
+  weightDecay: number;
+  batchSize: number;
+}
+
+export interface EvaluationConfig {
+  testImages: number;
+  knn: { enabled: boolean; k: number; temperature: number; bankImages: number };
+  finetune: DownstreamSchedule & { labels: number[]; augment: boolean };
+  linear: DownstreamSchedule & { labels: number[]; blocks: string[] };
 }
 
 /** One optimisation schedule; per-stage fields hold one entry per scale. */
@@ -76,6 +102,7 @@ export interface ScaleNetConfig {
   data: DataConfig;
   model: ModelConfig;
   pretext: PretextConfig;
+  evaluation: EvaluationConfig;
   /** Save a checkpoint every N epochs (and always at the end of each stage). */
   checkpointEvery: number;
   /** Where run folders go; relative paths resolve against the workspace (or the config's folder). */

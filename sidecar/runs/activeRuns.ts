@@ -92,6 +92,7 @@ export class ActiveRuns {
       runId,
       runDir,
       config,
+      params.configPath,
       controller.signal,
       Boolean(params.resume),
     ).finally(() => this.active.delete(runId));
@@ -103,6 +104,7 @@ export class ActiveRuns {
     runId: string,
     runDir: string,
     config: ScaleNetConfig,
+    configFile: string,
     signal: AbortSignal,
     resume: boolean,
   ) {
@@ -115,6 +117,7 @@ export class ActiveRuns {
         config,
         signal,
         resume,
+        configFile,
         backendLabel: this.hooks.backendLabel(),
         onProgress: (p) => this.hooks.onProgress({ runId, ...p }),
       });

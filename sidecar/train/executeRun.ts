@@ -6,7 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { buildResNet } from '../models/resnet';
+import { ConfigError } from '../config/configError';
+import { buildModel, minInputSize } from '../models/buildModel';
 import type { RunProgressParams, RunStatus, ScaleNetConfig } from '../protocol';
 import { loadCheckpoint, saveCheckpoint, type OptimizerWeights } from '../runs/checkpoint';
 import {
@@ -19,7 +20,9 @@ import {
 } from '../runs/runStore';
 import { writeFileAtomic } from '../util/atomicWrite';
 import { trainPretext, type TrainerState } from './pretext';
-import { loadPreparedData } from './stageData';
+import { evaluateDownstream, evaluationSets, knnAccuracyAt } from './evaluation';
+import { modelSpecOf } from './modelSpec';
+import { loadPreparedData, type PreparedData } from './stageData';
 import { throttleLatest } from './throttle';
 
 export interface ExecuteRunOptions {
@@ -28,6 +31,8 @@ export interface ExecuteRunOptions {
   config: ScaleNetConfig;
   signal: AbortSignal;
   resume: boolean;
+  /** The user's config file, for errors found once the data is known. */
+  configFile: string;
   backendLabel: string;
   onProgress: (progress: Omit<RunProgressParams, 'runId'>) => void;
 }
@@ -65,7 +70,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
   });
 
   const progress = throttleLatest(options.onProgress, PROGRESS_INTERVAL_MS);
-  progress.push(loadingProgress(config, 'loading data'));
+  progress.push(statusProgress(config, 'loading', 'loading data'));
 
   // Reuse the stored subset on resume so the run keeps seeing the same images.
   const subsetFile = join(runDir, SUBSET_FILE);
@@ -80,6 +85,8 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
     );
   }
 
+  checkInputSizes(data, options.configFile);
+  const spec = modelSpecOf(config.model);
   let model: tf.LayersModel;
   let resume: { state: TrainerState; optimizerWeights?: OptimizerWeights } | undefined;
   if (options.resume && summary.latestCheckpoint) {
@@ -87,16 +94,16 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
     model = checkpoint.model;
     resume = { state: checkpoint.state, optimizerWeights: checkpoint.optimizerWeights };
   } else {
-    model = buildResNet({
+    model = buildModel(spec, {
       inputChannels: config.data.channels,
-      blocks: config.model.blocks,
-      widths: config.model.widths,
       classes: 4,
       seed: config.seed,
     });
   }
 
   const metrics = new MetricsLog(join(runDir, METRICS_FILE), runId);
+  const sets = evaluationSets(data);
+  const knn = config.evaluation.knn.enabled;
   try {
     const result = await trainPretext({
       config,
@@ -106,6 +113,11 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
       metrics,
       report: (p) => progress.push(p),
       resume,
+      afterEpoch: knn
+        ? async (alpha) => ({
+            'knn/accuracy': await knnAccuracyAt(model, sets, config, alpha, signal),
+          })
+        : undefined,
       checkpoint: async (state, optimizer, label) => {
         progress.flush();
         const dir = join(runDir, CHECKPOINTS_DIR, label);
@@ -113,6 +125,15 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
         saveSummary({ latestCheckpoint: relative(runDir, dir), metrics: state.metrics });
       },
     });
+    if (result.status === 'completed') {
+      const lastStage = config.pretext.scales.length;
+      const downstream = await evaluateDownstream(model, data, sets, {
+        signal,
+        onStatus: (message) => progress.push(statusProgress(config, 'evaluating', message)),
+        onMetrics: (values) => metrics.append(lastStage, 0, 0, values),
+      });
+      Object.assign(result.metrics, downstream);
+    }
     progress.flush();
     saveSummary({ status: result.status, metrics: result.metrics });
     return {
@@ -122,6 +143,15 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
     };
   } catch (error) {
     progress.cancel();
+    if (signal.aborted) {
+      // Stopped during evaluation: the last stage's checkpoint is the resume point.
+      saveSummary({ status: 'stopped' });
+      return {
+        status: 'stopped',
+        metrics: summary.metrics,
+        checkpoint: summary.latestCheckpoint && join(runDir, summary.latestCheckpoint),
+      };
+    }
     saveSummary({ status: 'failed' });
     throw error;
   } finally {
@@ -130,12 +160,28 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
   }
 }
 
-function loadingProgress(
+/** The smallest scale must still give the network an input it accepts. */
+function checkInputSizes(data: PreparedData, configFile: string): void {
+  const { config } = data;
+  const smallest = data.sizeAt(config.pretext.scales[0]);
+  const needed = minInputSize(modelSpecOf(config.model));
+  if (smallest < needed) {
+    throw new ConfigError(
+      configFile,
+      'pretext.scales.0',
+      `gives ${smallest}x${smallest} inputs, but ${config.model.arch} needs at least ${needed} px`,
+      'Use a larger first scale, or a model for small images (e.g. "variant": "cifar").',
+    );
+  }
+}
+
+function statusProgress(
   config: ScaleNetConfig,
+  phase: RunProgressParams['phase'],
   message: string,
 ): Omit<RunProgressParams, 'runId'> {
   return {
-    phase: 'loading',
+    phase,
     stage: 0,
     stageCount: config.pretext.scales.length,
     scale: config.pretext.scales[0],

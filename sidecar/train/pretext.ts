@@ -47,6 +47,8 @@ export interface PretextRun {
     label: string,
   ) => Promise<void>;
   resume?: { state: TrainerState; optimizerWeights?: OptimizerWeights };
+  /** Extra metrics measured after every epoch (the kNN monitor), at the stage's scale. */
+  afterEpoch?: (alpha: number) => Promise<Record<string, number>>;
 }
 
 export interface PretextResult {
@@ -174,7 +176,9 @@ export async function trainPretext(run: PretextRun): Promise<PretextResult> {
       }
       const validationAccuracy = rotationAccuracy(model, heldOutBatches(images));
       const prefix = `stage${stage + 1}`;
-      const epochMetrics = {
+      const monitored = run.afterEpoch ? await run.afterEpoch(scales[stage]) : {};
+      const epochMetrics: Record<string, number> = {
+        ...monitored,
         'pretext/loss': tally.lossSum / Math.max(1, tally.seen),
         'pretext/train_accuracy': tally.correct / Math.max(1, tally.seen),
         'pretext/accuracy': validationAccuracy,
@@ -215,6 +219,7 @@ export async function trainPretext(run: PretextRun): Promise<PretextResult> {
         imagesPerSecond: tally.seen / Math.max(1e-9, (Date.now() - epochStart) / 1000),
         etaSeconds: 0,
         validationAccuracy,
+        epochMetrics,
       });
     }
     optimizer.dispose();

@@ -17,6 +17,7 @@ const config = {
   data: { dataset: 'embedded', limit: 240 },
   model: { blocks: [1, 1], widths: [8, 16] },
   pretext: { scales: [1], epochs: [3], lr: [0.05], batchSize: 16, heldOut: 80, milestones: [2] },
+  evaluation: { knn: { enabled: false } },
   checkpointEvery: 1,
 };
 

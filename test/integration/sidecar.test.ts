@@ -30,6 +30,8 @@ const tinyConfig = (overrides: Record<string, unknown> = {}) => ({
   data: { dataset: 'embedded', limit: 400 },
   model: { blocks: [1, 1], widths: [8, 16] },
   pretext: { scales: [1], epochs: [2], lr: [0.05], batchSize: 16, heldOut: 200 },
+  // Evaluation costs time; the first test turns it on and checks it.
+  evaluation: { knn: { enabled: false } },
   ...overrides,
 });
 
@@ -85,6 +87,11 @@ describe('sidecar over JSON-RPC', () => {
     assert.deepEqual(
       accuracyLines.map((m) => m.epoch),
       [1, 2],
+    );
+    assert.equal(
+      metricLines.map((l) => JSON.parse(l) as MetricLine).filter((m) => m.metric === 'knn/accuracy')
+        .length,
+      2,
     );
     assert.ok(existsSync(join(started.runDir, 'checkpoints', 'stage1', 'model.json')));
   });

@@ -1,0 +1,155 @@
+/**
+ * What the pretext features are worth, measured on original images with labels: the
+ * online kNN monitor after every pretext epoch, then fine-tuning and linear probes per
+ * label budget after the last stage. Metric names: `knn/accuracy`,
+ * `finetune@<labels>/accuracy`, `linear@<labels>/<block>/accuracy`.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { ImageDataset } from '../data/dataset';
+import { selectSubset } from '../data/subset';
+import { finetune } from '../eval/finetune';
+import { knnMonitor } from '../eval/knn';
+import { linearProbe } from '../eval/linearProbe';
+import type { EvalProgress, InputPrep, LabelledImages, SgdSchedule } from '../eval/types';
+import { buildModel } from '../models/buildModel';
+import type { DownstreamSchedule, ScaleNetConfig } from '../protocol';
+import { computeChannelStats, type ChannelStats } from '../transforms/standardize';
+import { deriveSeed } from '../util/random';
+import { modelSpecOf } from './modelSpec';
+import type { PreparedData } from './stageData';
+
+export interface EvaluationSets {
+  /** Labelled training images for the kNN memory bank. */
+  bank: LabelledImages;
+  /** The test images every downstream accuracy is measured on. */
+  test: LabelledImages;
+  /** Original training images at full scale, as the downstream task sees them. */
+  stats: ChannelStats;
+}
+
+/** The images at `indices` of a dataset, copied into a set of their own. */
+function pick(ds: ImageDataset, indices: Int32Array): LabelledImages {
+  const size = ds.height * ds.width * ds.channels;
+  const images = new Uint8Array(indices.length * size);
+  indices.forEach((index, i) =>
+    images.set(ds.images.subarray(index * size, (index + 1) * size), i * size),
+  );
+  return {
+    ...ds,
+    images,
+    labels: Int32Array.from(indices, (i) => ds.labels[i]),
+    count: indices.length,
+  };
+}
+
+export function evaluationSets(data: PreparedData): EvaluationSets {
+  const { config, train, test } = data;
+  const { seed, evaluation } = config;
+  const limit = (n: number, count: number) => (n >= count ? undefined : n);
+  const bankIndices = selectSubset(train.labels, {
+    limit: limit(evaluation.knn.bankImages, train.count),
+    seed: deriveSeed(seed, 2),
+  });
+  const testIndices = selectSubset(test.labels, {
+    limit: limit(evaluation.testImages, test.count),
+    seed: deriveSeed(seed, 3),
+  });
+  return {
+    bank: pick(train, bankIndices),
+    test: pick(test, testIndices),
+    stats: computeChannelStats(train, data.trainIndices),
+  };
+}
+
+export async function knnAccuracyAt(
+  model: tf.LayersModel,
+  sets: EvaluationSets,
+  config: ScaleNetConfig,
+  alpha: number,
+  signal: AbortSignal,
+): Promise<number> {
+  const { k, temperature } = config.evaluation.knn;
+  return knnMonitor(
+    model,
+    sets.bank,
+    sets.test,
+    { stats: sets.stats, alpha },
+    { k, temperature, signal },
+  );
+}
+
+function schedule(s: DownstreamSchedule): SgdSchedule {
+  return { ...s, nesterov: false };
+}
+
+export interface DownstreamHooks {
+  signal: AbortSignal;
+  /** What is being measured now, e.g. "fine-tune, 400 labels: epoch 3/10". */
+  onStatus: (message: string) => void;
+  onMetrics: (values: Record<string, number>) => void;
+}
+
+/** Fine-tune and linear-probe the pretext model for every label budget in the config. */
+export async function evaluateDownstream(
+  model: tf.LayersModel,
+  data: PreparedData,
+  sets: EvaluationSets,
+  hooks: DownstreamHooks,
+): Promise<Record<string, number>> {
+  const { config, train } = data;
+  const { finetune: ft, linear } = config.evaluation;
+  const prep: InputPrep = { stats: sets.stats };
+  const classes = train.classNames.length;
+  const results: Record<string, number> = {};
+  const record = (values: Record<string, number>) => {
+    Object.assign(results, values);
+    hooks.onMetrics(values);
+  };
+  for (const labels of ft.labels) {
+    const what = `fine-tune, ${labels} labels`;
+    const result = await finetune(model, train, sets.test, prep, {
+      build: (n) =>
+        buildModel(modelSpecOf(config.model), {
+          inputChannels: config.data.channels,
+          classes: n,
+          seed: config.seed,
+        }),
+      classes,
+      schedule: schedule(ft),
+      labelBudget: labels,
+      seed: config.seed,
+      augment: ft.augment,
+      signal: hooks.signal,
+      testEvery: ft.epochs,
+      onEpoch: (e) =>
+        hooks.onStatus(`${what}: epoch ${e.epoch + 1}/${ft.epochs}, loss ${e.loss.toFixed(3)}`),
+    });
+    record({ [`finetune@${labels}/accuracy`]: result.testAccuracy });
+  }
+  for (const labels of linear.labels) {
+    const what = `linear probe, ${labels} labels`;
+    const trainIndices = selectSubset(train.labels, {
+      limit: labels >= train.count ? undefined : labels,
+      seed: deriveSeed(config.seed, 0x1abe1),
+    });
+    const result = await linearProbe(model, train, sets.test, prep, {
+      schedule: schedule(linear),
+      seed: config.seed,
+      classes,
+      layers: linear.blocks.length > 0 ? linear.blocks : undefined,
+      trainIndices,
+      signal: hooks.signal,
+      onProgress: (p: EvalProgress) =>
+        hooks.onStatus(`${what}: ${p.block ?? ''} ${p.phase} ${p.done}/${p.total}`),
+    });
+    record(
+      Object.fromEntries(
+        Object.entries(result.accuracy).map(([block, acc]) => [
+          `linear@${labels}/${block}/accuracy`,
+          acc,
+        ]),
+      ),
+    );
+  }
+  return results;
+}
