@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { ActiveRunTracker } from './activeRun';
 import { registerCodeLens } from './codeLens';
+import { selectBackend } from './commands/selectBackend';
 import { stopTraining, train, type TrainArgs, type TrainServices } from './commands/train';
 import { SidecarClient } from './supervisor/client';
 import { StatusBar } from './statusBar';
@@ -28,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ),
     vscode.commands.registerCommand('scalenet.stop', () => stopTraining(services)),
     vscode.commands.registerCommand('scalenet.showLog', () => log.show()),
+    vscode.commands.registerCommand('scalenet.selectBackend', () => selectBackend(services.client)),
   );
   const { version } = context.extension.packageJSON as { version?: string };
   log.info(`ScaleNet ${version ?? '?'} activated.`);

@@ -189,6 +189,30 @@ void describe('extension (stand-in vscode, real fixture sidecar)', () => {
     assert.match(lastMessage()?.text ?? '', /demo finished/, 'the resumed run completes');
   });
 
+  void it('selects a compute backend with what each one can do here, and restarts on it', async () => {
+    await waitUntil(() => fake.state.statusBar.text === '$(circuit-board) ScaleNet: Fixture CPU');
+    fake.state.quickPickAnswer = (items) => items.find((i) => (i as { id?: string }).id === 'wasm');
+    await fake.commands.executeCommand('scalenet.selectBackend');
+    const pick = fake.state.quickPicks.at(-1)!;
+    assert.equal(pick.title, 'ScaleNet: Select Compute Backend');
+    const details = Object.fromEntries(
+      (pick.items as { id: string; label: string; detail?: string }[]).map((i) => [
+        i.id,
+        [i.label, i.detail],
+      ]),
+    );
+    assert.deepEqual(details.auto, ['$(check) Automatic', undefined]);
+    assert.deepEqual(details.tensorflow, [
+      'TensorFlow (tfjs-node-gpu)',
+      'Not available here: not installed (fixture)',
+    ]);
+    assert.deepEqual(details.cpu, ['Plain JavaScript', 'In use: Fixture CPU']);
+    assert.equal(fake.state.settings.get('scalenet.backend'), 'wasm');
+    assert.match(lastMessage()?.text ?? '', /backend set to "wasm"; the sidecar restarts with it/);
+    await waitUntil(() => fake.state.log.some((l) => /by vscode backend=wasm/.test(l)));
+    await waitUntil(() => fake.state.statusBar.text === '$(circuit-board) ScaleNet: Fixture CPU');
+  });
+
   void it('refuses to train in an untrusted workspace, with the reason', async () => {
     fake.state.trusted = false;
     const before = fake.state.progress.length;
