@@ -4,7 +4,7 @@
  */
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { parseConfigText, resolveRunsDir } from './configText';
+import { parseConfigText, runsDirOverride } from './configText';
 
 export const CONFIG_GLOB = '**/*.scalenet.json';
 export const CONFIG_SUFFIX = '.scalenet.json';
@@ -51,7 +51,8 @@ export interface LoadedConfig {
   uri: vscode.Uri;
   config: unknown;
   name: string;
-  runsDir: string;
+  /** Undefined: the config's own runsDir, resolved by the sidecar. */
+  runsDir: string | undefined;
 }
 
 /** Parses the config and says where its runs go; shows the syntax error and returns undefined. */
@@ -73,7 +74,7 @@ export async function loadConfig(uri: vscode.Uri): Promise<LoadedConfig | undefi
     return undefined;
   }
   const config = parsed.value;
-  const runsDir = resolveRunsDir({
+  const runsDir = runsDirOverride({
     configRunsDir: (config as { runsDir?: unknown } | null)?.runsDir,
     settingRunsDir: vscode.workspace.getConfiguration('scalenet', uri).get<string>('runsDir', ''),
     workspaceFolder: vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath,

@@ -31,22 +31,22 @@ export function parseConfigText(text: string): ParsedConfig {
 }
 
 /**
- * The runs folder, absolute: the config's own `runsDir` wins over the setting, and a
- * relative one resolves against the workspace folder (DESIGN.md: `.scalenet/runs/` in
- * the workspace), or against the config's folder outside any workspace. The sidecar
- * cannot do this itself: it does not know the workspace.
+ * The `runsDir` to send with `run/start`, absolute, or undefined to leave it to the
+ * sidecar. A config that names its own runsDir keeps it: the sidecar resolves that
+ * against the config's folder, as the CLI does, so both write to the same place.
+ * Otherwise the setting applies, relative to the workspace folder (DESIGN.md: runs go to
+ * `.scalenet/runs/` in the workspace), or to the config's folder outside a workspace.
  */
-export function resolveRunsDir(options: {
+export function runsDirOverride(options: {
   configRunsDir: unknown;
   settingRunsDir: string;
   workspaceFolder: string | undefined;
   configDir: string;
-}): string {
-  const fromConfig =
-    typeof options.configRunsDir === 'string' && options.configRunsDir.trim() !== ''
-      ? options.configRunsDir
-      : undefined;
-  const dir = fromConfig ?? (options.settingRunsDir.trim() || join('.scalenet', 'runs'));
+}): string | undefined {
+  if (typeof options.configRunsDir === 'string' && options.configRunsDir.trim() !== '') {
+    return undefined;
+  }
+  const dir = options.settingRunsDir.trim() || join('.scalenet', 'runs');
   if (isAbsolute(dir)) return dir;
   return resolve(options.workspaceFolder ?? options.configDir, dir);
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseConfigText, resolveRunsDir } from '../../extension/configText';
+import { parseConfigText, runsDirOverride } from '../../extension/configText';
 
 void describe('parseConfigText', () => {
   void it('reads JSON with line and block comments and trailing commas', () => {
@@ -34,27 +34,27 @@ void describe('parseConfigText', () => {
   });
 });
 
-void describe('resolveRunsDir', () => {
+void describe('runsDirOverride', () => {
   const base = { workspaceFolder: '/ws', configDir: '/ws/configs' };
   void it('uses the setting against the workspace folder', () => {
     assert.equal(
-      resolveRunsDir({ ...base, configRunsDir: undefined, settingRunsDir: '.scalenet/runs' }),
+      runsDirOverride({ ...base, configRunsDir: undefined, settingRunsDir: '.scalenet/runs' }),
       '/ws/.scalenet/runs',
     );
+    assert.equal(runsDirOverride({ ...base, configRunsDir: '', settingRunsDir: '/abs' }), '/abs');
   });
-  void it('lets the config file choose, and keeps absolute paths', () => {
+  void it("leaves a config's own runsDir to the sidecar (config-relative, as the CLI)", () => {
     assert.equal(
-      resolveRunsDir({ ...base, configRunsDir: 'out/runs', settingRunsDir: '.scalenet/runs' }),
-      '/ws/out/runs',
+      runsDirOverride({ ...base, configRunsDir: '../runs', settingRunsDir: '.scalenet/runs' }),
+      undefined,
     );
-    assert.equal(resolveRunsDir({ ...base, configRunsDir: '/abs', settingRunsDir: 'x' }), '/abs');
   });
   void it('falls back to the config folder outside a workspace, and to the default', () => {
     assert.equal(
-      resolveRunsDir({
+      runsDirOverride({
         workspaceFolder: undefined,
         configDir: '/tmp/c',
-        configRunsDir: '',
+        configRunsDir: undefined,
         settingRunsDir: ' ',
       }),
       '/tmp/c/.scalenet/runs',
