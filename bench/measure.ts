@@ -19,22 +19,29 @@ export function median(values: number[]): number {
 }
 
 /**
- * Runs `step` warm-up + timed times. Warm-up steps are not timed: the first ones pay for
- * kernel set-up, heap growth and XNNPACK operator caches.
+ * Times `step` under each variant (a function that switches to it, e.g. a kernel set),
+ * interleaved step by step so that load from other processes hits every variant alike;
+ * the variant that goes first rotates each round. Warm-up steps are not timed: the first
+ * ones pay for kernel set-up, heap growth and XNNPACK operator caches.
  */
-export function timeSteps(
+export function timeVariants(
   step: (index: number) => void,
+  variants: (() => void)[],
   warmup: number,
   steps: number,
-): StepTiming {
-  for (let i = 0; i < warmup; i++) step(i);
-  const seconds: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const t = performance.now();
-    step(warmup + i);
-    seconds.push((performance.now() - t) / 1000);
+): StepTiming[] {
+  const seconds = variants.map((): number[] => []);
+  let index = 0;
+  for (let round = 0; round < warmup + steps; round++) {
+    for (let k = 0; k < variants.length; k++) {
+      const v = (round + k) % variants.length;
+      variants[v]();
+      const t = performance.now();
+      step(index++);
+      if (round >= warmup) seconds[v].push((performance.now() - t) / 1000);
+    }
   }
-  return { seconds, warmup, medianSeconds: median(seconds) };
+  return seconds.map((s) => ({ seconds: s, warmup, medianSeconds: median(s) }));
 }
 
 /** Peak resident set size of this process so far, in MiB. */

@@ -4,15 +4,18 @@
 import type { FirstProgressResult } from './firstProgress';
 import type { PipelineBenchResult } from './pipeline';
 import type { TorchReference } from './torchReference';
-import type { TrainCase, WorkerReply } from './trainWorker';
+import type { TrainBenchResult } from './trainBench';
+import type { TrainCase } from './trainWorker';
 
 export interface CaseRecord {
   id: string;
-  /** Which set of project kernels ran: "current", or a "before" variant for comparison. */
+  /** Which set of project kernels ran: "current", or another timed in the same process. */
   variant: string;
   env: Record<string, string>;
   case: TrainCase;
-  reply: WorkerReply;
+  backend?: string;
+  result?: TrainBenchResult;
+  error?: string;
 }
 
 export interface BenchRecord {
@@ -37,11 +40,19 @@ export function torchFor(record: BenchRecord, size: number): number | undefined 
   return record.torch.results.find((r) => r.size === size)?.imagesPerSecond;
 }
 
+/** How much faster the current kernels ran than this variant, in the same process. */
+function speedup(record: BenchRecord, c: CaseRecord): number | undefined {
+  if (c.variant === 'current' || c.result == null) return undefined;
+  const current = record.cases.find((o) => o.id === c.id && o.variant === 'current');
+  return current?.result ? current.result.imagesPerSecond / c.result.imagesPerSecond : undefined;
+}
+
 export function caseRow(record: BenchRecord, c: CaseRecord): string[] {
   const name = c.case.kind === 'default' ? 'default model (rotation)' : 'ResNet-18 CIFAR stem';
   const variant = c.variant === 'current' ? '' : ` [${c.variant}]`;
-  if (!c.reply.ok) return [name + variant, 'FAILED: ' + c.reply.error];
-  const r = c.reply.result;
+  if (c.result == null) return [name + variant, 'FAILED: ' + (c.error ?? '?')];
+  const r = c.result;
+  const gain = speedup(record, c);
   const torch = c.case.kind === 'resnet18' ? torchFor(record, r.inputSize) : undefined;
   const micro =
     r.microBatch < r.batch
@@ -57,6 +68,7 @@ export function caseRow(record: BenchRecord, c: CaseRecord): string[] {
     torch ? num(r.imagesPerSecond / torch, 3) : '-',
     num(r.wasmHeapMiB, 0),
     num(r.peakRssMiB, 0),
+    gain == null ? '' : `current ${num(gain, 2)}x faster`,
   ];
 }
 
@@ -71,6 +83,7 @@ export function formatTable(record: BenchRecord): string {
     'tfjs/torch',
     'heap MiB',
     'RSS MiB',
+    '',
   ];
   const rows = [header, ...record.cases.map((c) => caseRow(record, c))];
   const widths = header.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)) + 2);
@@ -81,7 +94,7 @@ export function formatTable(record: BenchRecord): string {
       .trimEnd(),
   );
   lines.splice(1, 0, '-'.repeat(widths.reduce((a, b) => a + b, 0)));
-  const backend = record.cases.find((c) => c.reply.backend)?.reply.backend ?? '?';
+  const backend = record.cases.find((c) => c.backend)?.backend ?? '?';
   const out = [
     `${record.date} ${record.host}: ${record.machine.cpus} x ${record.machine.cpuModel}, node ${record.machine.node}, load ${num(record.loadAverage.start, 2)} -> ${num(record.loadAverage.end, 2)}`,
     `backend: ${backend}; img/s = network inputs (4 rotations per image) per second, median of the timed steps`,
@@ -89,8 +102,8 @@ export function formatTable(record: BenchRecord): string {
   ];
   const p = record.pipeline;
   if (p && !('error' in p)) {
-    const training = record.cases.find((c) => c.case.kind === 'default' && c.reply.ok);
-    const trainRate = training?.reply.ok ? training.reply.result.imagesPerSecond : NaN;
+    const training = record.cases.find((c) => c.id === 'default' && c.variant === 'current');
+    const trainRate = training?.result?.imagesPerSecond ?? NaN;
     out.push(
       `input pipeline (${p.source}, ${p.inputMode}, batch of 32 images): ${num(p.samplesPerSecond, 0)} rotated samples/s ` +
         `= ${num(p.samplesPerSecond / trainRate, 0)}x the default model's training rate`,

@@ -14,7 +14,7 @@ import { computeChannelStats } from '../sidecar/transforms/standardize';
 import type { ImageSet } from '../sidecar/transforms/types';
 import { createRng } from '../sidecar/util/random';
 import { accumulatedStep } from './accumulateStep';
-import { peakRssMiB, timeSteps, wasmHeapMiB, type StepTiming } from './measure';
+import { peakRssMiB, timeVariants, wasmHeapMiB, type StepTiming } from './measure';
 
 export interface TrainBenchResult {
   name: string;
@@ -31,14 +31,17 @@ export interface TrainBenchResult {
 
 export const DEFAULT_CONFIG = 'examples/fashion-mnist.scalenet.json';
 
+/** Switches to one set of kernels; several are timed step by step in turn. */
+export type Variant = () => void;
+
 function finish(
   name: string,
   inputSize: number,
   batch: number,
   microBatch: number,
-  timing: StepTiming,
-): TrainBenchResult {
-  return {
+  timings: StepTiming[],
+): TrainBenchResult[] {
+  return timings.map((timing) => ({
     name,
     inputSize,
     batch,
@@ -47,11 +50,15 @@ function finish(
     timing,
     peakRssMiB: peakRssMiB(),
     wasmHeapMiB: wasmHeapMiB(),
-  };
+  }));
 }
 
 /** The default config, its model and its data exactly as the sidecar trains them. */
-export async function benchDefaultModel(warmup: number, steps: number): Promise<TrainBenchResult> {
+export async function benchDefaultModel(
+  warmup: number,
+  steps: number,
+  variants: Variant[],
+): Promise<TrainBenchResult[]> {
   const file = resolve(DEFAULT_CONFIG);
   const config = resolveConfig(parseConfigText(readFileSync(file, 'utf8'), file), file);
   const data = await loadPreparedData(config);
@@ -66,18 +73,19 @@ export async function benchDefaultModel(warmup: number, steps: number): Promise<
   const { batchSize, momentum, nesterov, weightDecay } = config.pretext;
   const optimizer = tf.train.momentum(config.pretext.lr[0], momentum, nesterov);
   // Batch construction is timed with the step, as in the training loop.
-  const timing = timeSteps(
+  const timings = timeVariants(
     (i) => {
       const start = (i * batchSize) % (images.trainCount - batchSize);
       const positions = Int32Array.from({ length: batchSize }, (_, k) => start + k);
       trainStep(model, optimizer, rotationBatch(images, positions, i), weightDecay);
     },
+    variants,
     warmup,
     steps,
   );
   model.dispose();
   optimizer.dispose();
-  return finish(`default (${DEFAULT_CONFIG})`, images.size, batchSize * 4, batchSize * 4, timing);
+  return finish(`default (${DEFAULT_CONFIG})`, images.size, batchSize * 4, batchSize * 4, timings);
 }
 
 /** Random RGB images standing in for CIFAR-10 at the benchmark's size. */
@@ -98,7 +106,7 @@ export interface ResNet18Options {
 }
 
 /** ResNet-18, CIFAR stem, SGD momentum 0.9, the rotation task's 4-way head and inputs. */
-export function benchResNet18(o: ResNet18Options): TrainBenchResult {
+export function benchResNet18(o: ResNet18Options, variants: Variant[]): TrainBenchResult[] {
   const model = buildResNet({
     inputChannels: 3,
     blocks: [2, 2, 2, 2],
@@ -110,7 +118,7 @@ export function benchResNet18(o: ResNet18Options): TrainBenchResult {
   const images = syntheticImages(o.size, o.batch / 4, 7);
   const stats = computeChannelStats(images);
   const positions = Int32Array.from({ length: o.batch / 4 }, (_, k) => k);
-  const timing = timeSteps(
+  const timings = timeVariants(
     () => {
       // The rotation task's own batch builder (four rotations per image, standardised).
       const built = buildRotationBatch(images, positions, o.size, 3, stats);
@@ -118,10 +126,11 @@ export function benchResNet18(o: ResNet18Options): TrainBenchResult {
       const result = accumulatedStep(model, optimizer, batch, 5e-4, o.microBatch);
       if (!Number.isFinite(result.loss)) throw new Error(`ResNet-18 loss is ${result.loss}`);
     },
+    variants,
     o.warmup,
     o.steps,
   );
   model.dispose();
   optimizer.dispose();
-  return finish(`ResNet-18 ${o.size}x${o.size}`, o.size, o.batch, o.microBatch, timing);
+  return finish(`ResNet-18 ${o.size}x${o.size}`, o.size, o.batch, o.microBatch, timings);
 }

@@ -5,9 +5,21 @@
  * reported as that case's failure instead of ending the whole benchmark.
  */
 import { chooseBackend } from '../sidecar/backend/chooseBackend';
-import { benchDefaultModel, benchResNet18, type TrainBenchResult } from './trainBench';
+import { registerWasmTrainingKernels } from '../sidecar/backend/wasmKernels';
+import {
+  benchDefaultModel,
+  benchResNet18,
+  type TrainBenchResult,
+  type Variant,
+} from './trainBench';
 
-export type TrainCase =
+/** Another kernel set to time against the current one, step by step in the same process. */
+export interface CompareWith {
+  name: string;
+  env: Record<string, string>;
+}
+
+export type TrainCase = (
   | { kind: 'default'; warmup: number; steps: number }
   | {
       kind: 'resnet18';
@@ -16,27 +28,44 @@ export type TrainCase =
       microBatch: number;
       warmup: number;
       steps: number;
-    };
+    }
+) & { compare?: CompareWith[] };
 
 export type WorkerReply =
-  | { ok: true; backend: string; result: TrainBenchResult }
+  | { ok: true; backend: string; results: { variant: string; result: TrainBenchResult }[] }
   | { ok: false; backend?: string; error: string };
 
 async function run(c: TrainCase): Promise<WorkerReply> {
   let backend: string | undefined;
   try {
-    backend = (await chooseBackend('auto')).label;
-    const result =
+    const report = await chooseBackend('auto');
+    backend = report.label;
+    // Kernel sets can only be switched on wasm; elsewhere the comparison is skipped.
+    const compare = report.name === 'wasm' ? (c.compare ?? []) : [];
+    const names = ['current', ...compare.map((v) => v.name)];
+    const variants: Variant[] = [
+      () => registerWasmTrainingKernels(process.env),
+      ...compare.map((v) => () => registerWasmTrainingKernels({ ...process.env, ...v.env })),
+    ];
+    if (compare.length === 0) variants.splice(0, 1, () => undefined);
+    const results =
       c.kind === 'default'
-        ? await benchDefaultModel(c.warmup, c.steps)
-        : benchResNet18({
-            size: c.size,
-            batch: c.batch,
-            microBatch: c.microBatch,
-            warmup: c.warmup,
-            steps: c.steps,
-          });
-    return { ok: true, backend, result };
+        ? await benchDefaultModel(c.warmup, c.steps, variants)
+        : benchResNet18(
+            {
+              size: c.size,
+              batch: c.batch,
+              microBatch: c.microBatch,
+              warmup: c.warmup,
+              steps: c.steps,
+            },
+            variants,
+          );
+    return {
+      ok: true,
+      backend,
+      results: results.map((result, i) => ({ variant: names[i], result })),
+    };
   } catch (error) {
     return { ok: false, backend, error: error instanceof Error ? error.message : String(error) };
   }
