@@ -67,13 +67,17 @@ async function tryTensorflow(env: NodeJS.ProcessEnv): Promise<Attempt> {
   };
 }
 
-async function tryWasm(): Promise<Attempt> {
+async function tryWasm(env: NodeJS.ProcessEnv): Promise<Attempt> {
   const pathProblem = configureWasmPaths();
   if (pathProblem != null) {
     return { ok: false, reason: pathProblem };
   }
   // Before setBackend: tfjs runs each registered kernel's setupFunc when it activates wasm.
-  registerWasmTrainingKernels();
+  try {
+    registerWasmTrainingKernels(env);
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+  }
   if (!(await activate('wasm'))) {
     return { ok: false, reason: 'the WebAssembly module failed to initialise (see the log)' };
   }
@@ -94,7 +98,7 @@ function tryBackend(name: BackendName, env: NodeJS.ProcessEnv): Promise<Attempt>
     case 'tensorflow':
       return tryTensorflow(env);
     case 'wasm':
-      return tryWasm();
+      return tryWasm(env);
     case 'cpu':
       return tryCpu();
   }

@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { chooseBackend } from '../../sidecar/backend/chooseBackend';
+import { maxAbs, maxAbsDiff, randomArray } from '../helpers/numericCheck';
 
 /** 'same' | 'valid' | a number | explicit [[0,0],[t,b],[l,r],[0,0]], as tf.conv2d takes it. */
 type Pad = Parameters<typeof tf.conv2d>[3];
@@ -22,20 +23,6 @@ interface Case {
   filterShape: Shape4;
   strides: [number, number];
   pad: Pad;
-}
-
-/** Seeded uniform [-1, 1) (mulberry32), so a failure reproduces. */
-function randomArray(size: number, seed: number): Float32Array {
-  let a = seed >>> 0;
-  const out = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-  }
-  return out;
 }
 
 function buildCases(): Case[] {
@@ -141,19 +128,6 @@ function computeGrads(c: Case, seed: number): Grads {
       dxGrad: read(dxGrad).slice(),
     };
   });
-}
-
-function maxAbs(a: Float32Array): number {
-  let m = 0;
-  for (const v of a) m = Math.max(m, Math.abs(v));
-  return m;
-}
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
 }
 
 void describe('wasm training kernels vs cpu', () => {
