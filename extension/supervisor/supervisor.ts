@@ -6,10 +6,7 @@
  * States: stopped → starting → running → stopping → stopped; a start that fails ends in
  * startFailed. A crash while running restarts the sidecar within the restart budget.
  */
-import type { ChildProcess } from 'node:child_process';
-import treeKill from 'tree-kill';
 import type { CancellationToken, MessageConnection, RequestType } from 'vscode-jsonrpc';
-import { spawnSidecar } from '../../sidecar/protocol/connect';
 import {
   InitializeRequest,
   PROTOCOL_VERSION,
@@ -29,8 +26,18 @@ import {
   type SidecarExitingParams,
 } from '../../sidecar/protocol/index';
 import { Emitter, type Disposable, type Event } from './events';
-import { HangWatchdog } from './hangWatchdog';
 import { DEFAULT_RESTART_BUDGET, RestartBudget, type RestartBudgetOptions } from './restartBudget';
+import {
+  describeExit,
+  killProcessTree,
+  startSidecarProcess,
+  summarizeStderr,
+  type ExitInfo,
+  type SidecarInstance,
+  type SidecarProcessOptions,
+} from './sidecarProcess';
+
+export { describeExit, inspectArgs, summarizeStderr, type ExitInfo } from './sidecarProcess';
 
 export type SupervisorState = 'starting' | 'running' | 'stopping' | 'stopped' | 'startFailed';
 
@@ -40,29 +47,15 @@ export interface SupervisorLogger {
   error(message: string): void;
 }
 
-export interface SupervisorOptions {
-  /** The bundled sidecar script (dist/sidecar.js). */
-  script: string;
-  /** A system `node`; empty or absent = the current runtime (VS Code's Electron as Node). */
-  nodePath?: string;
+export interface SupervisorOptions extends SidecarProcessOptions {
   backend?: BackendPreference;
-  /** Worker threads for the sidecar's backend; 0 or absent = let the sidecar choose. */
-  threads?: number;
   clientName?: string;
-  cwd?: string;
-  env?: NodeJS.ProcessEnv;
-  /** Extra Node arguments (tests use `--import tsx` for .ts fixtures). */
-  execArgv?: string[];
   logger: SupervisorLogger;
   /** The graceful part of stop: `shutdown` answered and the process gone. */
   shutdownTimeoutMs?: number;
   /** A sidecar that has not answered `initialize` by then is treated as failed. */
   startTimeoutMs?: number;
   restartBudget?: RestartBudgetOptions;
-  /** Silence during a run treated as a hang (default 10 minutes; 0 = never). */
-  hangTimeoutMs?: number;
-  /** Where SCALENET_SIDECAR_INSPECT is read from (process.env by default). */
-  inspectEnv?: NodeJS.ProcessEnv;
 }
 
 export interface StateChangeEvent {
@@ -72,52 +65,11 @@ export interface StateChangeEvent {
   message?: string;
 }
 
-/** How the process ended, as a crash report can state it. */
-export interface ExitInfo {
-  exitCode: number | null;
-  signal: string | null;
-  /** The reason from the sidecar's last `sidecar/exiting`, when it sent one. */
-  reason?: string;
-}
-
 /** `run/finished` as listeners see it: the sidecar's own, or one made up after a crash. */
 export interface SupervisedRunFinished extends RunFinishedParams {
   /** Present when the sidecar died with the run active; error.code is then `crashed`,
    * `hung` (the watchdog killed it) or `killed` (it did not shut down in time). */
   crash?: ExitInfo;
-}
-
-const DEFAULT_INSPECT_PORT = 9230;
-const STDERR_TAIL_LINES = 20;
-
-/** `--inspect=<port>` when SCALENET_SIDECAR_INSPECT is set ("1"/"true" = port 9230). */
-export function inspectArgs(env: NodeJS.ProcessEnv): string[] {
-  const value = env.SCALENET_SIDECAR_INSPECT?.trim();
-  if (!value || value === '0' || value === 'false') return [];
-  const port = Number(value);
-  return [`--inspect=${Number.isInteger(port) && port > 1 ? port : DEFAULT_INSPECT_PORT}`];
-}
-
-export function describeExit(exit: ExitInfo): string {
-  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.exitCode}`;
-  return exit.reason ? `The sidecar ${how}: ${exit.reason}` : `The sidecar ${how}`;
-}
-
-/** One spawned sidecar process and what we learned about it while it lived. */
-interface SidecarInstance {
-  child: ChildProcess;
-  connection: MessageConnection;
-  pid: number | undefined;
-  exitingReason?: string;
-  spawnError?: Error;
-  stderrTail: string[];
-  dead: boolean;
-  exit?: ExitInfo;
-  watchdog: HangWatchdog;
-  /** Set when the watchdog killed it: its runs end as `hung`, not `crashed`. */
-  hung: boolean;
-  /** Resolves once the process is gone (after 'close', or 'exit' plus a grace period). */
-  exited: Promise<ExitInfo>;
 }
 
 interface ActiveRun {
@@ -359,73 +311,14 @@ export class SidecarSupervisor implements Disposable {
   }
 
   private spawn(): SidecarInstance {
-    const useOwnRuntime = !this.options.nodePath;
-    const threads = this.options.threads ?? 0;
-    const env: NodeJS.ProcessEnv = {
-      ...this.options.env,
-      // VS Code's executable is Electron: this makes it behave as plain Node.
-      ...(useOwnRuntime ? { ELECTRON_RUN_AS_NODE: '1' } : {}),
-      ...(threads > 0 ? { SCALENET_THREADS: String(threads) } : {}),
-    };
-    const execArgv = [
-      '--enable-source-maps',
-      ...inspectArgs(this.options.inspectEnv ?? process.env),
-      ...(this.options.execArgv ?? []),
-    ];
-    const stderrTail: string[] = [];
-    const { child, connection } = spawnSidecar({
-      script: this.options.script,
-      execPath: useOwnRuntime ? process.execPath : this.options.nodePath,
-      env,
-      cwd: this.options.cwd,
-      execArgv,
-      // Both streams at info level: the sidecar logs its ordinary progress to stderr (stdout
-      // belongs to tfjs), so stderr is not a sign of trouble by itself.
-      onLog: (line, stream) => {
-        this.options.logger.info(line.startsWith('[sidecar]') ? line : `[sidecar] ${line}`);
-        if (stream === 'stderr') {
-          stderrTail.push(line);
-          if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.shift();
-        }
-      },
+    const instance = startSidecarProcess(this.options, {
+      log: (line, level) =>
+        level === 'error' ? this.options.logger.error(line) : this.options.logger.info(line),
+      onDeath: (exit) => this.onInstanceDied(instance, exit),
+      onHang: (silenceMs) => this.onHang(instance, silenceMs),
     });
-    let markExited!: (exit: ExitInfo) => void;
-    const instance: SidecarInstance = {
-      child,
-      connection,
-      pid: child.pid,
-      stderrTail,
-      dead: false,
-      hung: false,
-      watchdog: new HangWatchdog({
-        timeoutMs: this.options.hangTimeoutMs ?? 10 * 60_000,
-        onHang: (silenceMs) => this.onHang(instance, silenceMs),
-      }),
-      exited: new Promise<ExitInfo>((resolve) => (markExited = resolve)),
-    };
     this.instance = instance;
     this.wireConnection(instance);
-
-    const onDeath = (exitCode: number | null, signal: NodeJS.Signals | null) => {
-      if (instance.dead) return;
-      instance.dead = true;
-      instance.exit = { exitCode, signal, reason: instance.exitingReason };
-      markExited(instance.exit);
-      this.onInstanceDied(instance, instance.exit);
-    };
-    // 'close' comes after the last IPC message and output line; 'exit' may come before
-    // them, so it only arms a fallback for a grandchild that keeps the pipes open.
-    child.on('close', onDeath);
-    child.on('exit', (code, signal) => {
-      setTimeout(() => onDeath(code, signal), 1000).unref();
-    });
-    child.on('error', (error) => {
-      this.options.logger.error(`Sidecar process error: ${error.message}`);
-      if (child.pid === undefined) {
-        instance.spawnError = error;
-        onDeath(null, null);
-      }
-    });
     return instance;
   }
 
@@ -562,42 +455,6 @@ export class SidecarSupervisor implements Disposable {
     this.currentState = state;
     this.stateEmitter.fire({ state, previous, message });
   }
-}
-
-/**
- * The sidecar leads its own process group (connect.ts forks it detached), so on POSIX one
- * kill of the group takes every descendant, and needs no `ps`, which tree-kill runs on
- * Linux and which slim remote containers lack. Windows has no groups: tree-kill uses taskkill.
- */
-function killProcessTree(instance: SidecarInstance): void {
-  const pid = instance.pid;
-  if (pid === undefined) return;
-  if (process.platform === 'win32') {
-    treeKill(pid, 'SIGKILL', () => {});
-    return;
-  }
-  // Once it is dead and reaped its pid may be reused; its group id is not while the group
-  // has members, so only the group is killed then.
-  for (const target of instance.dead ? [-pid] : [-pid, pid]) {
-    try {
-      process.kill(target, 'SIGKILL');
-    } catch {
-      // ESRCH: already gone.
-    }
-  }
-}
-
-/**
- * The line of a dying process's stderr that says what went wrong: Node ends an uncaught
- * exception with a stack and a "Node.js v20…" footer, neither of which helps a user.
- */
-export function summarizeStderr(lines: readonly string[]): string | undefined {
-  const errorLine = [...lines].reverse().find((l) => /^\s*(\w+)?Error\b/.test(l));
-  if (errorLine) return errorLine.trim();
-  return [...lines]
-    .reverse()
-    .find((l) => l.trim() !== '' && !/^Node\.js v\d/.test(l) && !/^\s+at /.test(l))
-    ?.trim();
 }
 
 function delay(ms: number): Promise<undefined> {
