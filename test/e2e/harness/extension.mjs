@@ -1,0 +1,35 @@
+/** The extension under test: the repository root, its build and its packaged .vsix. */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..', '..');
+
+function npmRun(script) {
+  const result = spawnSync('npm', ['run', script], { cwd: ROOT, encoding: 'utf8' });
+  if (result.status !== 0) {
+    throw new Error(
+      `npm run ${script} failed (${result.status}):\n${result.stdout}${result.stderr}`,
+    );
+  }
+}
+
+/**
+ * The .vsix to install: SCALENET_E2E_VSIX when the caller packaged it already (run.sh
+ * does, once for both suites), else `npm run package` now.
+ */
+export function packagedVsix() {
+  const given = process.env.SCALENET_E2E_VSIX;
+  if (given) {
+    if (!existsSync(given)) throw new Error(`SCALENET_E2E_VSIX=${given} does not exist`);
+    return resolve(given);
+  }
+  npmRun('package');
+  return join(ROOT, 'scalenet.vsix');
+}
+
+/** dist/ for loading the repository as an extension under development. */
+export function ensureBuilt() {
+  if (!existsSync(join(ROOT, 'dist', 'extension.js'))) npmRun('build');
+  return ROOT;
+}

@@ -1,0 +1,154 @@
+/**
+ * Debian's chromium driven by playwright-core, pointed at a code-server workbench, and
+ * the few gestures the tests need. Selectors are the ones that work on VS Code 1.100.3
+ * (../../../../shared/MACHINE.md).
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const ARTIFACTS = join(import.meta.dirname, '..', 'artifacts');
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/**
+ * @typedef {object} Workbench
+ * @property {import('playwright-core').Page} page
+ * @property {(name: string) => Promise<string>} screenshot
+ * @property {() => Promise<void>} close
+ */
+
+/**
+ * Opens `origin/?folder=…` (plus any extra query) in a fresh browser profile and waits
+ * for the workbench.
+ * @param {string} origin @param {string} folder @param {Record<string,string>} [query]
+ * @returns {Promise<Workbench>}
+ */
+export async function openWorkbench(origin, folder, query = {}) {
+  const profile = mkdtempSync(join(tmpdir(), 'scalenet-e2e-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.SCALENET_E2E_CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1400, height: 900 },
+  });
+  const close = async () => {
+    await context.close().catch(() => {});
+    rmSync(profile, { recursive: true, force: true });
+  };
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const url = new URL(origin);
+    url.searchParams.set('folder', folder);
+    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+    await page.goto(url.toString());
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    mkdirSync(ARTIFACTS, { recursive: true });
+    let shot = 0;
+    const screenshot = async (name) => {
+      const path = join(ARTIFACTS, `${String(++shot).padStart(2, '0')}-${name}.png`);
+      await page.screenshot({ path });
+      return path;
+    };
+    return { page, screenshot, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Clicks the editor area so keyboard shortcuts go to the workbench, not the page. */
+async function focusWorkbench(page) {
+  await page.locator('.monaco-workbench').focus();
+}
+
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The palette row whose label is exactly `title`. */
+function paletteRow(page, title) {
+  return page
+    .locator('.quick-input-widget .monaco-list-row')
+    .filter({
+      has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }),
+    })
+    .first();
+}
+
+async function openPalette(page, text) {
+  await focusWorkbench(page);
+  const widget = page.locator('.quick-input-widget');
+  await page.keyboard.press('F1');
+  await widget.waitFor({ state: 'visible' });
+  await widget.locator('input').fill(`>${text}`);
+  return widget;
+}
+
+/** F1, type the command's title, click the row whose label is exactly that title. */
+export async function runCommand(page, title) {
+  const widget = await openPalette(page, title);
+  const row = paletteRow(page, title);
+  await row.waitFor({ state: 'visible' });
+  await row.click();
+  await widget.waitFor({ state: 'hidden' });
+}
+
+/**
+ * The labels the palette offers for `text` (after it settles), then closes it: how a
+ * test sees whether a command is enabled.
+ */
+export async function commandPaletteRows(page, text) {
+  const widget = await openPalette(page, text);
+  await page.waitForTimeout(750);
+  const labels = await widget.locator('.monaco-list-row .label-name').allInnerTexts();
+  await page.keyboard.press('Escape');
+  await widget.waitFor({ state: 'hidden' });
+  return labels.map((label) => label.trim());
+}
+
+/** Quick Open (Ctrl+P) a workspace file by name and wait for its editor tab. */
+export async function openFile(page, fileName) {
+  await focusWorkbench(page);
+  const widget = page.locator('.quick-input-widget');
+  await page.keyboard.press('Control+P');
+  await widget.waitFor({ state: 'visible' });
+  await widget.locator('input').fill(fileName);
+  const row = widget.locator('.monaco-list-row', { hasText: fileName }).first();
+  await row.waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+  await widget.waitFor({ state: 'hidden' });
+  await page
+    .locator('.tabs-container .tab.active', { hasText: fileName })
+    .waitFor({ state: 'visible' });
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
+}
+
+/** The ScaleNet status bar item (its id is `<extension id>.scalenet.status`). */
+export function statusItem(page) {
+  return page.locator('.statusbar-item[id$="scalenet.status"]');
+}
+
+/** Waits until `read()` returns a truthy value, polling; returns that value. */
+export async function poll(
+  read,
+  { timeoutMs = 30_000, intervalMs = 100, what = 'condition' } = {},
+) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    last = await read();
+    if (last) return last;
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

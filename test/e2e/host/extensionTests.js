@@ -1,0 +1,164 @@
+/**
+ * Integration tests that run inside a real extension host, written once and launched two
+ * ways: by code-server through the `extensionTestsPath` payload (host.test.mjs) and by
+ * @vscode/test-electron (electron.mjs). Plain CommonJS, since the extension host
+ * `require`s this file, and no test framework, since none is installed in the host.
+ *
+ * code-server's host exits 0 even when `run()` rejects, so the results also go to a
+ * JSON file (SCALENET_E2E_RESULT, else .e2e-host-result.json in the workspace) that the
+ * launcher reads and asserts; test-electron additionally sees the rejection.
+ */
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const vscode = require('vscode');
+
+const EXTENSION_ID = 'scalenet-dev.scalenet';
+const COMMANDS = ['scalenet.train', 'scalenet.stop', 'scalenet.showLog'];
+
+function workspaceFile(name) {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'a workspace folder is open');
+  return vscode.Uri.joinPath(folder.uri, name);
+}
+
+async function poll(read, what, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    last = await read();
+    if (last) return last;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** @type {Array<[string, () => Promise<void>]>} */
+const TESTS = [
+  [
+    'the extension is installed and activates',
+    async () => {
+      const extension = vscode.extensions.getExtension(EXTENSION_ID);
+      assert.ok(extension, `${EXTENSION_ID} is installed`);
+      await extension.activate();
+      assert.equal(extension.isActive, true);
+      assert.deepEqual(extension.packageJSON.extensionKind, ['workspace']);
+    },
+  ],
+  [
+    'getCommands includes Train, Stop Training and Show Sidecar Log',
+    async () => {
+      const all = new Set(await vscode.commands.getCommands(true));
+      for (const command of COMMANDS) assert.ok(all.has(command), `${command} is registered`);
+      const contributed = vscode.extensions
+        .getExtension(EXTENSION_ID)
+        .packageJSON.contributes.commands.map((c) => `${c.category}: ${c.title}`);
+      for (const title of [
+        'ScaleNet: Train',
+        'ScaleNet: Stop Training',
+        'ScaleNet: Show Sidecar Log',
+      ]) {
+        assert.ok(contributed.includes(title), `"${title}" is in the manifest`);
+      }
+    },
+  ],
+  [
+    'executeCodeLensProvider on a config returns "▶ Train" running scalenet.train on that file',
+    async () => {
+      const uri = workspaceFile('tiny.scalenet.json');
+      await vscode.window.showTextDocument(uri);
+      const lenses = await poll(async () => {
+        const found = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri);
+        return found && found.length > 0 ? found : undefined;
+      }, 'CodeLenses on tiny.scalenet.json');
+      const train = lenses.filter((lens) => lens.command?.command === 'scalenet.train');
+      assert.equal(
+        train.length,
+        1,
+        `one Train lens in ${JSON.stringify(lenses.map((l) => l.command?.title))}`,
+      );
+      assert.equal(train[0].command.title, '▶ Train');
+      assert.equal(train[0].range.start.line, 0, 'the lens sits above the first line');
+      assert.equal(train[0].command.arguments?.[0]?.uri?.toString(), uri.toString());
+    },
+  ],
+  [
+    'executeCodeLensProvider on an ordinary JSON file returns no ScaleNet lens',
+    async () => {
+      const uri = workspaceFile('other.json');
+      await vscode.window.showTextDocument(uri);
+      await sleep(500);
+      const lenses =
+        (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri)) ?? [];
+      const ours = lenses.filter((lens) => lens.command?.command?.startsWith('scalenet.'));
+      assert.deepEqual(ours, []);
+    },
+  ],
+  [
+    'the schema flags the unknown data.inputMode of the broken config at its value',
+    async () => {
+      const uri = workspaceFile('broken.scalenet.json');
+      const document = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(document);
+      const diagnostics = await poll(() => {
+        const found = vscode.languages
+          .getDiagnostics(uri)
+          .filter((d) => /not accepted/i.test(d.message));
+        return found.length > 0 ? found : undefined;
+      }, 'a schema diagnostic on broken.scalenet.json');
+      assert.equal(diagnostics.length, 1, JSON.stringify(diagnostics.map((d) => d.message)));
+      const [diagnostic] = diagnostics;
+      assert.equal(document.getText(diagnostic.range), '"greyscale"');
+      assert.match(diagnostic.message, /"original"/);
+      assert.match(diagnostic.message, /"gray-harris"/);
+      assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Warning);
+    },
+  ],
+  [
+    'a valid config gets no diagnostics',
+    async () => {
+      const uri = workspaceFile('tiny.scalenet.json');
+      await vscode.window.showTextDocument(uri);
+      // The JSON server is up (the previous test saw it validate); give it a moment.
+      await sleep(1500);
+      assert.deepEqual(
+        vscode.languages.getDiagnostics(uri).map((d) => d.message),
+        [],
+      );
+    },
+  ],
+];
+
+async function run() {
+  const startedAt = Date.now();
+  const results = [];
+  for (const [name, fn] of TESTS) {
+    const start = Date.now();
+    try {
+      await fn();
+      results.push({ name, ok: true, ms: Date.now() - start });
+    } catch (error) {
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      results.push({ name, ok: false, ms: Date.now() - start, error: message });
+    }
+  }
+  const report = {
+    vscodeVersion: vscode.version,
+    appName: vscode.env.appName,
+    ms: Date.now() - startedAt,
+    tests: results,
+  };
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
+  const file = process.env.SCALENET_E2E_RESULT || path.join(folder, '.e2e-host-result.json');
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(report, null, 2));
+  fs.renameSync(`${file}.tmp`, file);
+  const failed = results.filter((r) => !r.ok);
+  for (const r of results)
+    console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.ok ? '' : `\n${r.error}`}`);
+  if (failed.length > 0)
+    throw new Error(`${failed.length} of ${results.length} extension host tests failed`);
+}
+
+module.exports = { run };
