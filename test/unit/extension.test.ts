@@ -4,7 +4,7 @@
  * sidecar process: what the user would see at each step, in order.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import * as fake from '../fixtures/vscode/fakeVscode';
 
 fake.install();
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = fileURLToPath(new URL('../fixtures/sidecars/answering.ts', import.meta.url));
 // The extension forks dist/sidecar.js with no extra Node flags; the .ts fixture needs tsx.
 process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import tsx`.trim();
@@ -28,6 +29,8 @@ const configUri = fake.Uri.file(configPath);
 const document = new fake.FakeTextDocument(configUri);
 const subscriptions: { dispose(): void }[] = [];
 let extension: ExtensionModule;
+/** Loaded after fake.install(), like everything that imports `vscode`. */
+let runActiveKey: string;
 
 function lensTitles(): string[] {
   return fake.state.codeLensProviders
@@ -48,11 +51,12 @@ before(async () => {
   fake.state.configFiles = [configUri];
   fake.state.activeEditor = { document };
   extension = await import('../../extension/main');
+  ({ RUN_ACTIVE_CONTEXT_KEY: runActiveKey } = await import('../../extension/activeRun'));
   extension.activate({
     subscriptions,
     asAbsolutePath: () => fixture,
     // The sidecar's cwd: the repo, where the fixture's `--import tsx` resolves.
-    extensionPath: fileURLToPath(new URL('../..', import.meta.url)),
+    extensionPath: root,
     globalStorageUri: fake.Uri.file(join(workspace, 'storage')),
     extension: { packageJSON: { version: '0.1.0-test' } },
   });
@@ -76,6 +80,40 @@ void describe('extension (stand-in vscode, real fixture sidecar)', () => {
     assert.equal(fake.state.statusBar.visible, true);
     assert.equal(fake.state.contextKeys.get('scalenet.runActive'), false);
     assert.deepEqual(lensTitles(), ['▶ Train']);
+  });
+
+  void it('registers exactly the commands, settings and schema the manifest declares', () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      activationEvents: string[];
+      extensionKind: string[];
+      capabilities: { untrustedWorkspaces: { supported: unknown } };
+      contributes: {
+        commands: { command: string; enablement?: string }[];
+        menus: Record<string, { command: string; when?: string }[]>;
+        configuration: { properties: Record<string, { default: unknown }> };
+        jsonValidation: { fileMatch: string; url: string }[];
+      };
+    };
+    const declared = manifest.contributes.commands.map((c) => c.command).sort();
+    const registered = [...fake.state.commands.keys()].filter((c) => c.startsWith('scalenet.'));
+    assert.deepEqual(registered.sort(), declared);
+    const stop = manifest.contributes.commands.find((c) => c.command === 'scalenet.stop');
+    assert.equal(stop?.enablement, runActiveKey);
+    for (const items of Object.values(manifest.contributes.menus)) {
+      for (const item of items) assert.ok(declared.includes(item.command), item.command);
+    }
+    assert.deepEqual(Object.keys(manifest.contributes.configuration.properties).sort(), [
+      'scalenet.backend',
+      'scalenet.nodePath',
+      'scalenet.runsDir',
+      'scalenet.threads',
+    ]);
+    const [schema] = manifest.contributes.jsonValidation;
+    assert.equal(schema.fileMatch, '*.scalenet.json');
+    assert.ok(existsSync(join(root, schema.url)), `${schema.url} exists`);
+    assert.deepEqual(manifest.activationEvents, ['workspaceContains:**/*.scalenet.json']);
+    assert.deepEqual(manifest.extensionKind, ['workspace']);
+    assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
   });
 
   void it('trains the active config to the end with progress everywhere, then reports accuracy', async () => {
