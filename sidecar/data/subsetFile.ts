@@ -18,8 +18,10 @@ export interface SubsetRecord {
   perClass?: number;
   /** Pretext training images (sorted). */
   indices: number[];
-  /** Held out of pretext training to measure pretext accuracy (sorted). */
+  /** Test-split images that measure pretext accuracy (sorted). */
   heldOut: number[];
+  /** Size of the test split `heldOut` points into. */
+  testCount: number;
 }
 
 export function serializeSubset(record: SubsetRecord): string {
@@ -31,6 +33,7 @@ export function parseSubset(
   text: string,
   file: string,
   ds: Pick<ImageDataset, 'name' | 'count'>,
+  test: Pick<ImageDataset, 'count'>,
 ): SubsetRecord {
   const fix = 'Use a subset.json written by a run on the same dataset, or remove the reuse setting';
   let raw: unknown;
@@ -59,21 +62,23 @@ export function parseSubset(
       fix,
     );
   }
-  const seen = new Set<number>();
-  for (const [field, list] of [
-    ['indices', r.indices],
-    ['heldOut', r.heldOut],
+  if (r.testCount !== test.count) {
+    throw new DataError(
+      file,
+      `written for a test split of ${String(r.testCount)} images, but this run has ${test.count}`,
+      fix,
+    );
+  }
+  for (const [field, list, count] of [
+    ['indices', r.indices, ds.count],
+    ['heldOut', r.heldOut, test.count],
   ] as const) {
+    const seen = new Set<number>();
     for (const i of list) {
-      if (!Number.isInteger(i) || i < 0 || i >= ds.count) {
-        throw new DataError(file, `${field} holds ${String(i)}, outside 0..${ds.count - 1}`, fix);
+      if (!Number.isInteger(i) || i < 0 || i >= count) {
+        throw new DataError(file, `${field} holds ${String(i)}, outside 0..${count - 1}`, fix);
       }
-      if (seen.has(i))
-        throw new DataError(
-          file,
-          `image ${i} appears twice (indices and heldOut must be disjoint)`,
-          fix,
-        );
+      if (seen.has(i)) throw new DataError(file, `${field} lists image ${i} twice`, fix);
       seen.add(i);
     }
   }

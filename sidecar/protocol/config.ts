@@ -30,6 +30,8 @@ export interface DataConfig {
   limit?: number;
   /** Pretext images: exactly K per class (stratified, seeded). Exclusive with `limit`. */
   perClass?: number;
+  /** Another run's subset.json to reuse (absolute once resolved); wins over limit/perClass. */
+  subset?: string;
   inputMode: InputMode;
   /** Probability of a Harris image in `hybrid` mode. */
   hybridProbability: number;

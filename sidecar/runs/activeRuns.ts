@@ -48,7 +48,10 @@ function readConfig(params: RunStartParams): ScaleNetConfig {
     raw = parseConfigText(text, params.configPath);
   }
   const config = resolveConfig(raw, params.configPath);
-  if (config.data.path) config.data.path = resolve(dirname(params.configPath), config.data.path);
+  // The run folder keeps a config that works from anywhere: its paths are absolute.
+  const base = dirname(params.configPath);
+  if (config.data.path) config.data.path = resolve(base, config.data.path);
+  if (config.data.subset) config.data.subset = resolve(base, config.data.subset);
   return config;
 }
 

@@ -3,7 +3,8 @@
  * run folder kept current (summary, metrics, checkpoints) so that a crash at any
  * moment loses at most the work since the last checkpoint.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { serializeSubset } from '../data/subsetFile';
 import { join, relative } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '../config/configError';
@@ -72,18 +73,11 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
   const progress = throttleLatest(options.onProgress, PROGRESS_INTERVAL_MS);
   progress.push(statusProgress(config, 'loading', 'loading data'));
 
-  // Reuse the stored subset on resume so the run keeps seeing the same images.
+  // A resumed run keeps its own images; a new one may reuse another run's (data.subset).
   const subsetFile = join(runDir, SUBSET_FILE);
-  const storedSubset = existsSync(subsetFile)
-    ? (JSON.parse(readFileSync(subsetFile, 'utf8')) as { train: number[]; heldOut: number[] })
-    : undefined;
-  const data = await loadPreparedData(config, storedSubset);
-  if (!storedSubset) {
-    writeFileAtomic(
-      subsetFile,
-      JSON.stringify({ train: [...data.trainIndices], heldOut: [...data.heldOutIndices] }) + '\n',
-    );
-  }
+  const ownSubset = existsSync(subsetFile);
+  const data = await loadPreparedData(config, ownSubset ? subsetFile : config.data.subset);
+  if (!ownSubset) writeFileAtomic(subsetFile, serializeSubset(data.subset));
 
   checkInputSizes(data, options.configFile);
   const spec = modelSpecOf(config.model);

@@ -6,7 +6,10 @@
  */
 import { loadDataset, type ImageDataset } from '../data/dataset';
 import { loadOptionsFor } from '../data/loadOptions';
+import { readFileSync } from 'node:fs';
+import { DataError } from '../data/errors';
 import { selectSubset } from '../data/subset';
+import { parseSubset, type SubsetRecord } from '../data/subsetFile';
 import type { InputMode, ScaleNetConfig } from '../protocol';
 import { applyInputMode, HarrisCache, hybridPicksHarris } from '../transforms/inputMode';
 import { resizeBilinear, scaledSize } from '../transforms/resize';
@@ -18,6 +21,8 @@ import type { RotationBatch } from './rotationStep';
 
 export interface PreparedData {
   config: ScaleNetConfig;
+  /** What goes into the run's subset.json. */
+  subset: SubsetRecord;
   train: ImageDataset;
   test: ImageDataset;
   trainIndices: Int32Array;
@@ -42,27 +47,65 @@ export interface StageImages {
   seed: number;
 }
 
+/** The training subset and held-out images: read from a subset file, or chosen by seed. */
+function chooseSubset(
+  config: ScaleNetConfig,
+  train: ImageDataset,
+  test: ImageDataset,
+  reuse?: string,
+): SubsetRecord {
+  const { data, pretext, seed } = config;
+  if (reuse) {
+    let text: string;
+    try {
+      text = readFileSync(reuse, 'utf8');
+    } catch (error) {
+      throw new DataError(
+        reuse,
+        `cannot be read (${(error as Error).message})`,
+        'Point data.subset at the subset.json of an existing run',
+      );
+    }
+    return parseSubset(text, reuse, train, test);
+  }
+  const everything = data.limit === undefined && data.perClass === undefined;
+  const indices = everything
+    ? Int32Array.from({ length: train.count }, (_, i) => i)
+    : selectSubset(train.labels, { limit: data.limit, perClass: data.perClass, seed });
+  const heldOut = selectSubset(test.labels, {
+    limit: Math.min(pretext.heldOut, test.count),
+    seed: deriveSeed(seed, 1),
+  });
+  return {
+    version: 1,
+    dataset: train.name,
+    datasetCount: train.count,
+    testCount: test.count,
+    seed,
+    limit: data.limit,
+    perClass: data.perClass,
+    indices: [...indices],
+    heldOut: [...heldOut],
+  };
+}
+
+/**
+ * Loads both splits and fixes which images the run uses. `reuse` is a subset.json to
+ * take them from: the run's own on resume, or another run's (`data.subset`).
+ */
 export async function loadPreparedData(
   config: ScaleNetConfig,
-  stored?: { train: number[]; heldOut: number[] },
+  reuse?: string,
 ): Promise<PreparedData> {
-  const { data, pretext, seed } = config;
+  const { data, pretext } = config;
   const configDir = process.cwd();
   const [train, test] = await Promise.all([
     loadDataset(data, configDir, 'train', loadOptionsFor(data)),
     loadDataset(data, configDir, 'test', loadOptionsFor(data)),
   ]);
-  const trainIndices = stored
-    ? Int32Array.from(stored.train)
-    : data.limit === undefined && data.perClass === undefined
-      ? Int32Array.from({ length: train.count }, (_, i) => i)
-      : selectSubset(train.labels, { limit: data.limit, perClass: data.perClass, seed });
-  const heldOutIndices = stored
-    ? Int32Array.from(stored.heldOut)
-    : selectSubset(test.labels, {
-        limit: Math.min(pretext.heldOut, test.count),
-        seed: deriveSeed(seed, 1),
-      });
+  const subset = chooseSubset(config, train, test, reuse);
+  const trainIndices = Int32Array.from(subset.indices);
+  const heldOutIndices = Int32Array.from(subset.heldOut);
   if (trainIndices.length < pretext.batchSize) {
     throw new Error(
       `Only ${trainIndices.length} training images for batch size ${pretext.batchSize}: lower pretext.batchSize or raise data.limit.`,
@@ -70,6 +113,7 @@ export async function loadPreparedData(
   }
   return {
     config,
+    subset,
     train,
     test,
     trainIndices,

@@ -143,6 +143,63 @@ describe('sidecar over JSON-RPC', () => {
     );
   });
 
+  it("reuses another run's images through data.subset, and names a bad subset file", async () => {
+    const first = join(workDir, 'subset-a.scalenet.json');
+    writeFileSync(
+      first,
+      JSON.stringify(
+        tinyConfig({
+          name: 'subset-a',
+          seed: 5,
+          pretext: { epochs: [1], batchSize: 16, heldOut: 50 },
+        }),
+      ),
+    );
+    const a = await sidecar.connection.sendRequest(RunStartRequest.type, { configPath: first });
+    assert.equal((await sidecar.waitFinished(a.runId)).status, 'completed');
+    const subsetA = readJson<{ indices: number[]; heldOut: number[] }>(
+      join(a.runDir, 'subset.json'),
+    );
+    assert.equal(subsetA.indices.length, 400);
+
+    const second = join(workDir, 'subset-b.scalenet.json');
+    const reuse = { dataset: 'embedded', subset: join(a.runDir, 'subset.json') };
+    writeFileSync(
+      second,
+      JSON.stringify(
+        tinyConfig({
+          name: 'subset-b',
+          seed: 6,
+          data: reuse,
+          pretext: { epochs: [1], batchSize: 16 },
+        }),
+      ),
+    );
+    const b = await sidecar.connection.sendRequest(RunStartRequest.type, { configPath: second });
+    assert.equal((await sidecar.waitFinished(b.runId)).status, 'completed');
+    const subsetB = readJson<{ indices: number[]; heldOut: number[] }>(
+      join(b.runDir, 'subset.json'),
+    );
+    assert.deepEqual(subsetB.indices, subsetA.indices, 'a different seed, the same images');
+    assert.deepEqual(subsetB.heldOut, subsetA.heldOut);
+
+    const broken = join(workDir, 'broken-subset.json');
+    writeFileSync(broken, JSON.stringify({ ...subsetA, dataset: 'cifar10-train' }));
+    const third = join(workDir, 'subset-c.scalenet.json');
+    writeFileSync(
+      third,
+      JSON.stringify(
+        tinyConfig({ name: 'subset-c', data: { dataset: 'embedded', subset: broken } }),
+      ),
+    );
+    const c = await sidecar.connection.sendRequest(RunStartRequest.type, { configPath: third });
+    const failed = await sidecar.waitFinished(c.runId);
+    assert.equal(failed.status, 'failed');
+    assert.equal(failed.error?.code, 'data');
+    assert.equal(failed.error?.file, broken);
+    assert.match(failed.error?.message ?? '', /written for dataset "cifar10-train"/);
+  });
+
   it('stops mid-run with a checkpoint, and a resume continues from it', async () => {
     const configPath = join(workDir, 'stop.scalenet.json');
     writeFileSync(
