@@ -1,0 +1,137 @@
+/**
+ * What Grad-CAM needs from a run folder: its config, a checkpoint's model, the scale
+ * that checkpoint trained at, and the standardisation the trunk saw there (per-channel
+ * stats of the training subset resized to that scale, as prepareStage computes them;
+ * they are not stored in the run, so they are recomputed and cached per run and scale).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import { DataError, type ImageDataset } from '../data/dataset';
+import { selectSubset } from '../data/subset';
+import { loadSplit } from '../inspect/source';
+import type { ScaleNetConfig } from '../protocol';
+import { loadCheckpoint } from '../runs/checkpoint';
+import { CHECKPOINTS_DIR, readRunConfig } from '../runs/runStore';
+import { scaledSize } from '../transforms/resize';
+import { computeChannelStats, type ChannelStats } from '../transforms/standardize';
+import { resizedSet } from './prepareImages';
+
+export interface RunContext {
+  runDir: string;
+  config: ScaleNetConfig;
+  checkpointDir: string;
+  model: tf.LayersModel;
+  scale: number;
+  /** Side length of the network input at `scale`. */
+  size: number;
+  stats: ChannelStats;
+}
+
+/** Stats per `${runDir}@${scale}`: one dataset pass per run and scale, not per request. */
+export type StatsCache = Map<string, ChannelStats>;
+
+const STAGE_LABEL = /^stage(\d+)$/;
+
+/** The checkpoint folder: the one named, else the highest `stageN`, else `latest`. */
+export function checkpointDirOf(runDir: string, checkpoint?: string): string {
+  if (checkpoint)
+    return isAbsolute(checkpoint) ? checkpoint : join(runDir, CHECKPOINTS_DIR, checkpoint);
+  const root = join(runDir, CHECKPOINTS_DIR);
+  const names = existsSync(root) ? readdirSync(root) : [];
+  const stages = names
+    .map((n) => STAGE_LABEL.exec(n))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .sort((a, b) => Number(b[1]) - Number(a[1]));
+  if (stages.length > 0) return join(root, stages[0][0]);
+  if (names.includes('latest')) return join(root, 'latest');
+  throw new DataError(runDir, 'has no checkpoint yet', 'Train until the first epoch ends');
+}
+
+/** 0-based stage a checkpoint belongs to: `stageN` finished stage N; `latest` is mid-stage. */
+function stageOf(dir: string, state: unknown, stageCount: number): number {
+  const match = STAGE_LABEL.exec(dir.split(/[\\/]/).filter(Boolean).pop() ?? '');
+  const raw = match
+    ? Number(match[1]) - 1
+    : typeof (state as { stage?: unknown })?.stage === 'number'
+      ? (state as { stage: number }).stage
+      : stageCount - 1;
+  return Math.max(0, Math.min(stageCount - 1, raw));
+}
+
+/** The run's pretext subset (subset.json when the run wrote one). */
+function trainIndices(
+  runDir: string,
+  config: ScaleNetConfig,
+  labels: Int32Array,
+): ArrayLike<number> {
+  const file = join(runDir, 'subset.json');
+  if (existsSync(file))
+    return (JSON.parse(readFileSync(file, 'utf8')) as { train: number[] }).train;
+  const { limit, perClass } = config.data;
+  if (limit === undefined && perClass === undefined) {
+    return Int32Array.from({ length: labels.length }, (_, i) => i);
+  }
+  return selectSubset(labels, { limit, perClass, seed: config.seed });
+}
+
+function statsAt(
+  run: { runDir: string; config: ScaleNetConfig },
+  train: ImageDataset,
+  size: number,
+  cache: StatsCache,
+): ChannelStats {
+  const key = `${run.runDir}@${size}`;
+  let stats = cache.get(key);
+  if (!stats) {
+    const indices = trainIndices(run.runDir, run.config, train.labels);
+    stats = computeChannelStats(resizedSet(train, indices, size));
+    cache.set(key, stats);
+  }
+  return stats;
+}
+
+export function readRunConfigAbsolute(runDir: string): ScaleNetConfig {
+  let config: ScaleNetConfig;
+  try {
+    config = readRunConfig(runDir);
+  } catch (error) {
+    throw new DataError(
+      join(runDir, 'config.json'),
+      `cannot be read (${(error as Error).message})`,
+      'Give the folder of a run (it holds config.json)',
+    );
+  }
+  if (config.data.path) config.data.path = resolve(runDir, config.data.path);
+  return config;
+}
+
+export async function openRun(
+  runDir: string,
+  options: { checkpoint?: string; scale?: number },
+  cache: StatsCache,
+): Promise<RunContext> {
+  const config = readRunConfigAbsolute(runDir);
+  const checkpointDir = checkpointDirOf(runDir, options.checkpoint);
+  const loaded = await loadCheckpoint(checkpointDir).catch((error: Error) => {
+    throw new DataError(
+      checkpointDir,
+      `cannot be loaded (${error.message})`,
+      'Name a checkpoint folder of the run (stage1, latest, ...)',
+    );
+  });
+  try {
+    const { scales } = config.pretext;
+    const scale = options.scale ?? scales[stageOf(checkpointDir, loaded.state, scales.length)];
+    // Folders are resized to imageSize on load; the others keep their own size.
+    const train = await loadSplit(config, 'train');
+    const size = scaledSize(train.height, scale);
+    const stats = statsAt({ runDir, config }, train, size, cache);
+    loaded.optimizerWeights?.forEach((w) => w.tensor.dispose());
+    return { runDir, config, checkpointDir, model: loaded.model, scale, size, stats };
+  } catch (error) {
+    loaded.model.dispose();
+    loaded.optimizerWeights?.forEach((w) => w.tensor.dispose());
+    throw error;
+  }
+}
