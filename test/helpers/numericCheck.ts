@@ -34,6 +34,8 @@ export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 /** Tracks the largest difference seen, for the summary line the issue asks for. */
 export class DiffTracker {
   max = 0;
+  /** The largest difference relative to max(1, max|expected|) of its tensor. */
+  maxScaled = 0;
   compared = 0;
 
   /** Asserts |actual - expected| < tolerance * max(1, max|expected|) and records it. */
@@ -41,11 +43,15 @@ export class DiffTracker {
     const diff = maxAbsDiff(actual, expected);
     const scale = Math.max(1, maxAbs(expected));
     this.max = Math.max(this.max, diff);
+    this.maxScaled = Math.max(this.maxScaled, diff / scale);
     this.compared++;
     assert.ok(diff < tolerance * scale, `${label}: max abs diff ${diff} (scale ${scale})`);
   }
 
   summary(what: string): string {
-    return `${what}: max abs diff = ${this.max.toExponential(2)} over ${this.compared} comparisons`;
+    return (
+      `${what}: max abs diff = ${this.max.toExponential(2)} ` +
+      `(relative to max(1, |expected|): ${this.maxScaled.toExponential(2)}) over ${this.compared} comparisons`
+    );
   }
 }

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../../sidecar/backend/chooseBackend';
 import { selectedKernels } from '../../sidecar/backend/wasmKernels';
+import { planLeadingReduction } from '../../sidecar/backend/wasmKernels/reduceLeading';
 import { DiffTracker, randomArray } from '../helpers/numericCheck';
 
 const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
@@ -81,6 +82,74 @@ void describe('faster wasm kernels vs cpu', () => {
     });
   });
 
+  const REDUCE_CASES: { shape: number[]; axes: number[]; keepDims: boolean }[] = [
+    { shape: [4, 5, 6, 3], axes: [0, 1, 2], keepDims: false },
+    { shape: [4, 5, 6, 3], axes: [0, 1, 2], keepDims: true },
+    { shape: [4, 5, 6, 3], axes: [2, 0, 1], keepDims: false },
+    { shape: [4, 5, 6, 3], axes: [-4, -3], keepDims: false },
+    { shape: [7, 5], axes: [0], keepDims: false },
+    { shape: [3, 1, 1, 9], axes: [0, 1, 2], keepDims: true },
+    // Two stages (64 runs of 1,024) with values that do not cancel.
+    { shape: [64, 32, 32, 8], axes: [0, 1, 2], keepDims: false },
+    // Not leading: the built-in kernel, which must still be what runs.
+    { shape: [4, 5, 6, 3], axes: [1, 2], keepDims: false },
+    { shape: [4, 5, 6, 3], axes: [0, 1, 2, 3], keepDims: false },
+  ];
+  REDUCE_CASES.forEach((c, index) => {
+    void it(`Sum and Mean over axes ${c.axes.join(',')} of ${c.shape.join('x')}${c.keepDims ? ' (keepDims)' : ''}`, async () => {
+      const { cpu, wasm } = await onBoth(() =>
+        tf.tidy(() => {
+          const x = tf.add(tf.tensor(randomArray(size(c.shape), 900 + index), c.shape), 0.25);
+          const s = tf.sum(x, c.axes, c.keepDims);
+          const m = tf.mean(x, c.axes, c.keepDims);
+          return { shapes: [s.shape, m.shape], values: [read(s), read(m)] };
+        }),
+      );
+      assert.deepEqual(wasm.shapes, cpu.shapes);
+      diffs.check('sum', wasm.values[0], cpu.values[0]);
+      diffs.check('mean', wasm.values[1], cpu.values[1]);
+    });
+  });
+
+  void it('leading reductions run as average pooling on wasm, others do not', async () => {
+    await tf.setBackend('wasm');
+    const builtin = tf.getKernel('AvgPool', 'wasm');
+    let pools = 0;
+    tf.unregisterKernel('AvgPool', 'wasm');
+    tf.registerKernel({
+      ...builtin,
+      kernelFunc: (args) => {
+        pools++;
+        return builtin.kernelFunc(args);
+      },
+    });
+    try {
+      const x = tf.ones([300, 4, 4, 3]);
+      tf.dispose([tf.sum(x, [0, 1, 2]), tf.mean(x, [0, 1, 2])]);
+      assert.equal(pools, 4, 'two stages each (runs of 16, then 300)');
+      tf.dispose([tf.sum(x, [1, 2]), tf.sum(x)]);
+      assert.equal(pools, 4);
+      x.dispose();
+    } finally {
+      tf.unregisterKernel('AvgPool', 'wasm');
+      tf.registerKernel(builtin);
+    }
+  });
+
+  void it('int32 sums and gradients through mean still work', async () => {
+    const { cpu, wasm } = await onBoth(() =>
+      tf.tidy(() => {
+        const ints = tf.sum(tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2], 'int32'), [0, 1]);
+        const x = tf.tensor(randomArray(2 * 3 * 3 * 4, 77), [2, 3, 3, 4]);
+        const g = tf.grad((a: tf.Tensor) => tf.sum(tf.square(tf.mean(a, [0, 1, 2]))))(x);
+        return { ints: Float32Array.from(ints.dataSync()), g: read(g) };
+      }),
+    );
+    assert.deepEqual([...wasm.ints], [16, 20]);
+    diffs.check('int sum', wasm.ints, cpu.ints);
+    diffs.check('mean gradient', wasm.g, cpu.g);
+  });
+
   void it('wasm uses the tile-free gradient and frees what it makes', async () => {
     await tf.setBackend('wasm');
     const x = tf.randomNormal([4, 6, 6, 8]);
@@ -103,10 +172,28 @@ void describe('faster wasm kernels vs cpu', () => {
   });
 });
 
+void describe('planLeadingReduction', () => {
+  void it('splits N,H,W into runs of H*W and N; refuses what it cannot pool', () => {
+    assert.deepEqual(planLeadingReduction([128, 16, 16, 64], [0, 1, 2]), {
+      reduced: 128 * 256,
+      kept: 64,
+      q: 256,
+      p: 128,
+      axes: 3,
+    });
+    assert.deepEqual(planLeadingReduction([128, 32, 32, 64], [0, 1, 2])?.q, 1024);
+    assert.deepEqual(planLeadingReduction([128, 64, 64, 3], [0, 1, 2])?.q, 4096);
+    assert.equal(planLeadingReduction([5, 1, 1, 3], [0, 1, 2])?.q, 5);
+    assert.equal(planLeadingReduction([4, 5, 6], [1, 2]), null);
+    assert.equal(planLeadingReduction([4, 5, 6], [0, 1, 2]), null);
+    assert.equal(planLeadingReduction([1, 1, 6], [0, 1]), null);
+  });
+});
+
 void describe('SCALENET_WASM_KERNELS', () => {
   void it('selects all, none, or all but the named ones; rejects unknown names', () => {
     const all = selectedKernels({});
-    assert.ok(all.has('bnGrad') && all.has('dx'));
+    assert.ok(all.has('bnGrad') && all.has('dx') && all.has('reduce'));
     assert.deepEqual(selectedKernels({ SCALENET_WASM_KERNELS: 'all' }), all);
     assert.equal(selectedKernels({ SCALENET_WASM_KERNELS: 'baseline' }).size, 0);
     const some = selectedKernels({ SCALENET_WASM_KERNELS: '-bnGrad' });

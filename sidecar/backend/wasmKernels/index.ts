@@ -22,6 +22,7 @@ import {
 import { makeBatchNormGradConfig } from './batchNormGrad';
 import { conv2DBackpropFilterConfig } from './conv2dBackpropFilter';
 import { makeConv2DBackpropInputConfig } from './conv2dBackpropInput';
+import { makeReduceConfig } from './reduceLeading';
 
 /** Marks our configs so that a second call (or a second copy of this module) is a no-op. */
 const PROJECT_KERNEL = Symbol.for('scalenet.wasmTrainingKernel');
@@ -102,6 +103,18 @@ export const OPTIONAL_KERNELS = {
   bnGrad: {
     install: () => installGradient('FusedBatchNorm', makeBatchNormGradConfig),
     restore: () => restoreGradient('FusedBatchNorm'),
+  },
+  /** Sum and Mean over leading axes (N, H, W) by average pooling, without a transpose. */
+  reduce: {
+    install: () => {
+      for (const name of ['Sum', 'Mean']) {
+        installKernel(name, (builtin) => (builtin == null ? undefined : makeReduceConfig(builtin)));
+      }
+    },
+    restore: () => {
+      restoreKernel('Sum');
+      restoreKernel('Mean');
+    },
   },
 } satisfies Record<string, OptionalKernel>;
 

@@ -83,3 +83,17 @@ export function disposeAll(backend: BackendWasm, infos: TensorInfo[]): void {
     backend.disposeData(info.dataId);
   }
 }
+
+/** XNNPACK average pooling over a [fh, fw] window, stride = window, no padding. */
+export function avgPool(
+  backend: BackendWasm,
+  x: TensorInfo,
+  filterSize: [number, number],
+): TensorInfo {
+  return runWasmKernel(
+    backend,
+    'AvgPool',
+    { x },
+    { filterSize, strides: filterSize, pad: 'valid' },
+  );
+}
