@@ -34,7 +34,8 @@ describe('extension host tests inside code-server (extensionTestsPath payload)',
       ['extensionTestsPath', remote(TEST_MODULE)],
     ];
     workbench = await openWorkbench(server.origin, sandbox.workspace, {
-      payload: JSON.stringify(payload),
+      label: 'host',
+      query: { payload: JSON.stringify(payload) },
     });
   });
 
@@ -54,9 +55,10 @@ describe('extension host tests inside code-server (extensionTestsPath payload)',
     await workbench?.screenshot('host-tests-done');
     const report = JSON.parse(readFileSync(resultFile, 'utf8'));
     assert.match(report.vscodeVersion, /^1\.100\./, 'ran in VS Code 1.100 (code-server 4.100.3)');
-    assert.ok(report.tests.length >= 6, `${report.tests.length} host tests reported`);
+    assert.ok(report.tests.length >= 9, `${report.tests.length} host tests reported`);
     for (const result of report.tests) {
-      await t.test(result.name, () => {
+      await t.test(result.name, (st) => {
+        st.diagnostic(`${result.ms} ms in the extension host`);
         assert.ok(result.ok, result.error);
       });
     }

@@ -37,7 +37,7 @@ describe('ScaleNet in a real VS Code (packaged .vsix in code-server)', () => {
     sandbox = createSandbox('ui');
     installExtension(sandbox, vsix);
     server = await startCodeServer(sandbox);
-    workbench = await openWorkbench(server.origin, sandbox.workspace);
+    workbench = await openWorkbench(server.origin, sandbox.workspace, { label: 'ui' });
     page = workbench.page;
     await recordWhatTheUserSees(page);
     console.log(`setup (package, install, start, open): ${seconds(started)}`);

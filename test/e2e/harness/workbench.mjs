@@ -30,11 +30,12 @@ const CHROMIUM_ARGS = [
 
 /**
  * Opens `origin/?folder=…` (plus any extra query) in a fresh browser profile and waits
- * for the workbench.
- * @param {string} origin @param {string} folder @param {Record<string,string>} [query]
+ * for the workbench. Screenshots go to artifacts/<label>-NN-<name>.png.
+ * @param {string} origin @param {string} folder
+ * @param {{ label: string, query?: Record<string, string> }} options
  * @returns {Promise<Workbench>}
  */
-export async function openWorkbench(origin, folder, query = {}) {
+export async function openWorkbench(origin, folder, { label, query = {} }) {
   const profile = mkdtempSync(join(tmpdir(), 'scalenet-e2e-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.SCALENET_E2E_CHROMIUM ?? '/usr/bin/chromium',
@@ -56,7 +57,7 @@ export async function openWorkbench(origin, folder, query = {}) {
     mkdirSync(ARTIFACTS, { recursive: true });
     let shot = 0;
     const screenshot = async (name) => {
-      const path = join(ARTIFACTS, `${String(++shot).padStart(2, '0')}-${name}.png`);
+      const path = join(ARTIFACTS, `${label}-${String(++shot).padStart(2, '0')}-${name}.png`);
       await page.screenshot({ path });
       return path;
     };

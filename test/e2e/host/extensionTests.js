@@ -33,6 +33,19 @@ async function poll(read, what, timeoutMs = 20_000) {
   }
 }
 
+/** Run folders of config `name` in the workspace's default runs folder, oldest first. */
+function runFolders(name) {
+  const runsDir = path.join(workspaceFile('.scalenet/runs').fsPath);
+  if (!fs.existsSync(runsDir)) return [];
+  return fs
+    .readdirSync(runsDir)
+    .filter((entry) => entry.startsWith(`${name}-`))
+    .sort()
+    .map((entry) => path.join(runsDir, entry));
+}
+
+const readJson = (file) => JSON.parse(fs.readFileSync(file, 'utf8'));
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** @type {Array<[string, () => Promise<void>]>} */
@@ -127,6 +140,58 @@ const TESTS = [
         vscode.languages.getDiagnostics(uri).map((d) => d.message),
         [],
       );
+    },
+  ],
+  [
+    'the settings are contributed with their defaults',
+    async () => {
+      const settings = vscode.workspace.getConfiguration('scalenet');
+      assert.equal(settings.get('backend'), 'auto');
+      assert.equal(settings.get('runsDir'), '.scalenet/runs');
+      assert.equal(settings.get('nodePath'), '');
+      assert.equal(settings.get('threads'), 0);
+    },
+  ],
+  [
+    'scalenet.train with a config Uri resolves once the run completed, with its run folder',
+    async () => {
+      const uri = workspaceFile('tiny.scalenet.json');
+      await vscode.commands.executeCommand('scalenet.train', { uri });
+      const [runDir] = runFolders('e2e-tiny');
+      assert.ok(runDir, 'a run folder under .scalenet/runs');
+      const summary = readJson(path.join(runDir, 'summary.json'));
+      assert.equal(summary.status, 'completed');
+      assert.ok(
+        summary.metrics['pretext/accuracy'] >= 0 && summary.metrics['pretext/accuracy'] <= 1,
+      );
+      assert.ok(fs.existsSync(path.join(runDir, summary.latestCheckpoint, 'model.json')));
+    },
+  ],
+  [
+    'scalenet.stop during a run ends it as stopped with a checkpoint',
+    async () => {
+      const uri = workspaceFile('long.scalenet.json');
+      const training = vscode.commands.executeCommand('scalenet.train', { uri });
+      // Stop once the first epoch's metrics are on disk, i.e. the run is really going.
+      const runDir = await poll(
+        () => {
+          const [dir] = runFolders('e2e-long');
+          const metrics = dir && path.join(dir, 'metrics.jsonl');
+          return metrics && fs.existsSync(metrics) && fs.statSync(metrics).size > 0
+            ? dir
+            : undefined;
+        },
+        'the long run to write metrics',
+        120_000,
+      );
+      await vscode.commands.executeCommand('scalenet.stop');
+      await training;
+      const summary = readJson(path.join(runDir, 'summary.json'));
+      assert.equal(summary.status, 'stopped');
+      assert.ok(summary.latestCheckpoint, 'a checkpoint is named');
+      for (const file of ['model.json', 'weights.bin', 'state.json']) {
+        assert.ok(fs.existsSync(path.join(runDir, summary.latestCheckpoint, file)), file);
+      }
     },
   ],
 ];
