@@ -4,12 +4,14 @@
  */
 import { Command, Option } from 'commander';
 import manifest from '../package.json';
+import { gradcamCommand, parseTarget, type GradcamOptions } from './commands/gradcam';
 import { harrisCommand, type HarrisOptions } from './commands/harris';
 import { infoCommand } from './commands/info';
 import { parseInteger, parseNumber, parseNumberList } from './commands/inspectOutput';
 import { previewCommand, type PreviewOptions } from './commands/preview';
 import { trainCommand, type TrainOptions } from './commands/train';
 import { compareCommand, DEFAULT_RUNS_DIR, runsCommand } from './commands/runs';
+import { sweepCommand, type SweepOptions } from './commands/sweep';
 import type { BackendPreference } from '../sidecar/protocol';
 
 const backendOption = () =>
@@ -98,6 +100,31 @@ program
   });
 
 program
+  .command('gradcam')
+  .description('write Grad-CAM overlays (PNG) and raw maps (cams.json) of a run for a few images')
+  .argument('<run>', 'a run folder, e.g. .scalenet/runs/fashion-rotnet-20261129-220432')
+  .requiredOption('--images <items...>', 'dataset indices (0,5,9) or PNG/JPEG files')
+  .requiredOption('--out <dir>', 'output folder')
+  .option('--stages <list>', 'named outputs, e.g. stage1,stage2 (default: all)', (v) =>
+    v.split(','),
+  )
+  .addOption(new Option('--method <name>', 'default gradcam').choices(['gradcam', 'gradcam++']))
+  .option('--target <t>', 'predicted (default), a class index, or rotation:0..3', parseTarget)
+  .option('--checkpoint <name>', 'checkpoint folder, e.g. stage1 (default: the last stage)')
+  .option('--scale <alpha>', "input scale (default: the checkpoint's stage)", parseNumber)
+  .addOption(
+    new Option('--split <split>', 'dataset images: which split (default test)').choices([
+      'train',
+      'test',
+    ]),
+  )
+  .addOption(backendOption())
+  .option('--verbose', 'print the sidecar log')
+  .action(async (run: string, options: GradcamOptions) => {
+    process.exitCode = await gradcamCommand(run, options);
+  });
+
+program
   .command('runs')
   .description('list the runs of a runs folder with status and pretext accuracy')
   .option('--runs-dir <dir>', 'the runs folder', DEFAULT_RUNS_DIR)
@@ -112,6 +139,18 @@ program
   .option('--runs-dir <dir>', 'the runs folder', DEFAULT_RUNS_DIR)
   .action(async (runs: string[], options: { runsDir: string }) => {
     process.exitCode = await compareCommand(runs, options);
+  });
+
+program
+  .command('sweep')
+  .description('train each config once per seed, then print and save the comparison table')
+  .argument('<configs...>', 'run configs to compare, e.g. a RotNet and a ScaleNet config')
+  .option('--seeds <n>', 'seeds per config', (v) => Number.parseInt(v, 10), 3)
+  .option('--first-seed <n>', 'the first seed', (v) => Number.parseInt(v, 10), 1)
+  .option('--runs-dir <dir>', "where run folders go (default: each config's runsDir)")
+  .option('--verbose', 'print the sidecar log')
+  .action(async (configs: string[], options: SweepOptions) => {
+    process.exitCode = await sweepCommand(configs, options);
   });
 
 program.parseAsync().catch((error: Error) => {
