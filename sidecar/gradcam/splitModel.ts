@@ -7,11 +7,11 @@
  * Re-applying layers "in order" only works for chains, which the ResNets are not.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ParamsError } from '../inspect/errors';
 import { namedOutputs } from '../models/buildModel';
 
-export class StageNameError extends Error {
-  override readonly name = 'StageNameError';
-}
+/** A bad `stages` parameter: the client's to fix, so it answers as invalid params. */
+export class StageNameError extends ParamsError {}
 
 /** Checks the names against the model's `stage*`/`block*` outputs; empty means all of them. */
 export function checkStages(model: tf.LayersModel, stages: string[]): string[] {
