@@ -16,6 +16,7 @@ import {
 } from '../../extension/supervisor/supervisor';
 import { RunsListRequest, type RunProgressParams } from '../../sidecar/protocol/index';
 
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = fileURLToPath(new URL('../fixtures/sidecars/', import.meta.url));
 const spawned = new Set<number>();
 const supervisors: SidecarSupervisor[] = [];
@@ -35,6 +36,8 @@ function harness(fixture: string, options: Partial<SupervisorOptions> = {}): Har
   const supervisor = new SidecarSupervisor({
     script: join(fixtures, fixture),
     execArgv: ['--import', 'tsx'],
+    // `--import tsx` resolves from the child's cwd: the repo, wherever the tests run from.
+    cwd: repoRoot,
     clientName: 'test',
     inspectEnv: {},
     logger: {
