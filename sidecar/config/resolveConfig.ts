@@ -90,16 +90,31 @@ function checkChain(config: ScaleNetConfig, file: string): void {
       'Use "method": "scalenet" for a chain of scales, or "scales": [1] for RotNet.',
     );
   }
-  if (config.method === 'simclr') {
+  const [low, high] = config.simclr.cropScale;
+  if (config.method === 'simclr' && low > high) {
     throw new ConfigError(
       file,
-      'method',
-      'is "simclr", which this version cannot train yet',
-      'Use "rotnet" or "scalenet".',
+      'simclr.cropScale',
+      'has its smaller bound second',
+      'Give [smallest, largest] area fractions, e.g. [0.08, 1].',
     );
   }
   config.pretext.epochs = perStage(config.pretext.epochs, scales.length, file, 'pretext.epochs');
   config.pretext.lr = perStage(config.pretext.lr, scales.length, file, 'pretext.lr');
+}
+
+/**
+ * SimCLR trains with Adam, whose useful step sizes are ~50x below SGD's (the schema's
+ * pretext.lr default), and SimCLR's weight decay is 1e-6, not RotNet's 5e-4. The schema
+ * cannot make defaults depend on the method, so these are filled in before ajv's.
+ */
+const SIMCLR_PRETEXT_DEFAULTS = { lr: [0.001], weightDecay: 1e-6 };
+
+function fillMethodDefaults(config: Record<string, unknown>): void {
+  if (config.method !== 'simclr') return;
+  const pretext = config.pretext ?? {};
+  if (typeof pretext !== 'object' || pretext === null || Array.isArray(pretext)) return;
+  config.pretext = { ...SIMCLR_PRETEXT_DEFAULTS, ...pretext };
 }
 
 function checkData(config: ScaleNetConfig, file: string): void {
@@ -141,6 +156,7 @@ export function resolveConfig(raw: unknown, file: string): ScaleNetConfig {
     );
   }
   const config = structuredClone(raw) as Record<string, unknown>;
+  fillMethodDefaults(config);
   if (!validate(config)) {
     const first = validate.errors![0];
     throw new ConfigError(file, fieldOf(first), first.message ?? 'is invalid', fixFor(first));

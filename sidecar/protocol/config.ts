@@ -96,6 +96,24 @@ export interface PretextConfig {
   heldOut: number;
 }
 
+/**
+ * SimCLR's own settings (`method: "simclr"`); the optimiser (Adam), learning rates,
+ * epochs, batch size and scale chain come from `pretext`. Multi-scale SimCLR is
+ * `pretext.scales: [0.5, 1]`.
+ */
+export interface SimclrConfig {
+  /** NT-Xent temperature (0.5 in the paper). */
+  temperature: number;
+  /** Output size of the projection MLP. */
+  projectionDim: number;
+  /** Hidden units of the projection MLP; 0 = the trunk's feature dimension. */
+  projectionHidden: number;
+  /** Colour distortion strength s (0.5 for CIFAR-10). */
+  colorStrength: number;
+  /** Area range of the random resized crop, as fractions of the image. */
+  cropScale: [number, number];
+}
+
 export interface ScaleNetConfig {
   name: string;
   seed: number;
@@ -104,6 +122,7 @@ export interface ScaleNetConfig {
   data: DataConfig;
   model: ModelConfig;
   pretext: PretextConfig;
+  simclr: SimclrConfig;
   evaluation: EvaluationConfig;
   /** Save a checkpoint every N epochs (and always at the end of each stage). */
   checkpointEvery: number;

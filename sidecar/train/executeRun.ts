@@ -8,7 +8,7 @@ import { serializeSubset } from '../data/subsetFile';
 import { join, relative } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '../config/configError';
-import { buildModel, minInputSize } from '../models/buildModel';
+import { buildModel, minInputSize, type ModelSpec } from '../models/buildModel';
 import type { RunProgressParams, RunStatus, ScaleNetConfig } from '../protocol';
 import { loadCheckpoint, saveCheckpoint, type OptimizerWeights } from '../runs/checkpoint';
 import {
@@ -20,6 +20,8 @@ import {
   type RunSummary,
 } from '../runs/runStore';
 import { writeFileAtomic } from '../util/atomicWrite';
+import { buildSimclrModel } from '../simclr/projectionHead';
+import { trainSimclr } from '../simclr/trainSimclr';
 import { trainPretext, type TrainerState } from './pretext';
 import { evaluateDownstream, evaluationSets, knnAccuracyAt } from './evaluation';
 import { modelSpecOf } from './modelSpec';
@@ -88,18 +90,15 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
     model = checkpoint.model;
     resume = { state: checkpoint.state, optimizerWeights: checkpoint.optimizerWeights };
   } else {
-    model = buildModel(spec, {
-      inputChannels: config.data.channels,
-      classes: 4,
-      seed: config.seed,
-    });
+    model = freshModel(config, spec);
   }
 
   const metrics = new MetricsLog(join(runDir, METRICS_FILE), runId);
   const sets = evaluationSets(data);
   const knn = config.evaluation.knn.enabled;
   try {
-    const result = await trainPretext({
+    const train = config.method === 'simclr' ? trainSimclr : trainPretext;
+    const result = await train({
       config,
       data,
       model,
@@ -152,6 +151,22 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
     model.dispose();
     data.dispose?.();
   }
+}
+
+/** The rotation network (4-way head), or for SimCLR the trunk with a projection head. */
+function freshModel(config: ScaleNetConfig, spec: ModelSpec): tf.LayersModel {
+  const trunk = buildModel(spec, {
+    inputChannels: config.data.channels,
+    classes: 4,
+    seed: config.seed,
+  });
+  if (config.method !== 'simclr') return trunk;
+  const { projectionHidden, projectionDim } = config.simclr;
+  return buildSimclrModel(trunk, {
+    hidden: projectionHidden,
+    out: projectionDim,
+    seed: config.seed,
+  });
 }
 
 /** The smallest scale must still give the network an input it accepts. */
