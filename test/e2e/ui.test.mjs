@@ -84,7 +84,7 @@ describe('ScaleNet in a real VS Code (packaged .vsix in code-server)', () => {
     passed = true;
   });
 
-  it('the "▶ Train" CodeLens trains the small config: status bar progress, then completed', async () => {
+  it('the "▶ Train" CodeLens trains the small config: status bar progress, then completed', async (t) => {
     const t0 = Date.now();
     await openFile(page, 'tiny.scalenet.json');
     const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Train' });
@@ -110,14 +110,16 @@ describe('ScaleNet in a real VS Code (packaged .vsix in code-server)', () => {
     await workbench.screenshot('tiny-finished');
     const seen = await recorded(page);
     console.log(`tiny run (click to finished notification): ${seconds(t0)}`);
+    t.diagnostic(`status bar texts: ${JSON.stringify(seen.status)}`);
+    t.diagnostic(`CodeLens texts: ${JSON.stringify(seen.lens)}`);
 
     assert.ok(
       seen.status.some((t) => /ScaleNet stage 1\/1 · epoch 1\/1 · (ETA \S+|evaluating…)/.test(t)),
       `status bar showed stage/epoch: ${JSON.stringify(seen.status)}`,
     );
     assert.ok(
-      seen.lens.some((t) => t.includes('■ Stop')),
-      `the lens offered Stop: ${JSON.stringify(seen.lens)}`,
+      seen.lens.some((t) => /■ Stop \| stage 1\/1 · epoch 1\/1/.test(t)),
+      `the lens offered Stop with the live progress: ${JSON.stringify(seen.lens)}`,
     );
     assert.ok(
       seen.toasts.some((t) => t.includes('ScaleNet: training e2e-tiny')),
@@ -145,7 +147,7 @@ describe('ScaleNet in a real VS Code (packaged .vsix in code-server)', () => {
     passed = true;
   });
 
-  it('"ScaleNet: Train" then "ScaleNet: Stop Training" from the palette stops with a checkpoint', async () => {
+  it('"ScaleNet: Train" then "ScaleNet: Stop Training" from the palette stops with a checkpoint', async (t) => {
     const t0 = Date.now();
     const STOP = 'ScaleNet: Stop Training';
     assert.ok(
@@ -173,6 +175,9 @@ describe('ScaleNet in a real VS Code (packaged .vsix in code-server)', () => {
     await toast.waitFor({ timeout: 60_000 });
     await workbench.screenshot('long-stopped');
     console.log(`long run (train to stopped notification): ${seconds(t0)}`);
+    const seen = await recorded(page);
+    t.diagnostic(`status bar texts: ${JSON.stringify(seen.status)}`);
+    t.diagnostic(`CodeLens texts: ${JSON.stringify(seen.lens)}`);
 
     assert.match(await toast.innerText(), /can resume from its checkpoint/);
     const folders = runFolders(sandbox.workspace, LONG_CONFIG.name);
