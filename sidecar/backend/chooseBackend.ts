@@ -7,10 +7,12 @@
 // A named import, not a bare one: the package's "sideEffects" list omits its node entry,
 // so esbuild would drop `import '@tensorflow/tfjs-backend-cpu'` and with it the backend.
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { backend, findBackendFactory, setBackend } from '@tensorflow/tfjs-core';
 import type { BackendName, BackendPreference, BackendReport, RejectedBackend } from '../protocol';
 import { loadTfjsNodeGpu } from './tfjsNodeGpu';
 import { configureWasmPaths, describeWasm } from './wasmSetup';
+import { prepareWasmThreads, requestedWasmThreads, resetWasmThreads } from './wasmThreads';
 import { registerWasmTrainingKernels } from './wasmKernels';
 
 const AUTO_ORDER: BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -78,10 +80,52 @@ async function tryWasm(env: NodeJS.ProcessEnv): Promise<Attempt> {
   } catch (error) {
     return { ok: false, reason: error instanceof Error ? error.message : String(error) };
   }
+  let threadNote: string | undefined;
+  try {
+    threadNote = await startThreadedWasm(env);
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+  }
   if (!(await activate('wasm'))) {
     return { ok: false, reason: 'the WebAssembly module failed to initialise (see the log)' };
   }
-  return { ok: true, label: await describeWasm() };
+  const label = await describeWasm();
+  return { ok: true, label: threadNote ? `${label}; ${threadNote}` : label };
+}
+
+/** How long a threaded start may take before the chooser gives up on threads. */
+const THREADED_START_MS = 15_000;
+
+function wasmInitialised(): boolean {
+  try {
+    getThreadsCount(); // throws until the backend has initialised
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * When SCALENET_WASM_THREADS asks for threads and wasm has not started yet, starts it
+ * threaded (sidecar/backend/wasmThreads.ts). On failure or a start that hangs, leaves it
+ * to the caller's plain start and returns why threads are off.
+ */
+async function startThreadedWasm(env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const threads = requestedWasmThreads(env);
+  if (threads <= 1 || wasmInitialised()) return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), THREADED_START_MS);
+  });
+  const restore = prepareWasmThreads(threads);
+  try {
+    if (await Promise.race([activate('wasm'), timeout])) return undefined;
+  } finally {
+    clearTimeout(timer);
+    restore();
+  }
+  resetWasmThreads();
+  return `${threads} threads (SCALENET_WASM_THREADS) did not start, so one thread`;
 }
 
 async function tryCpu(): Promise<Attempt> {
