@@ -2,7 +2,8 @@
  * SimCLR through the real sidecar: a tiny multi-scale run (alpha 0.5 then 1) learns
  * (held-out contrastive accuracy 5x 1/(2N-1), loss below chance's, kNN well above the 10-class
  * chance) and is evaluated with a linear probe; a stopped SimCLR run checkpoints its
- * Adam slots and a resume continues from the step it stopped at.
+ * Adam slots, a resume continues from the step it stopped at, and it ends with the
+ * weights of an uninterrupted run.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,15 @@ import { RunStartRequest, RunStopRequest, ShutdownRequest } from '../../sidecar/
 import { startSidecar, tempDir, type TestSidecar } from '../helpers/sidecar';
 
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
+
+/** The final weights of a completed run (its last stage's checkpoint). */
+const weightsOf = (checkpoint: string | undefined): Float32Array => {
+  assert.ok(checkpoint, 'a completed run names its checkpoint');
+  const bytes = readFileSync(join(checkpoint, 'weights.bin'));
+  return new Float32Array(
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+  );
+};
 
 const tinySimclr = (overrides: Record<string, unknown> = {}) => ({
   name: 'simclr',
@@ -66,7 +76,7 @@ describe('SimCLR over JSON-RPC', () => {
     assert.ok(metrics['linear@200/stage2/accuracy'] > 0.15, JSON.stringify(metrics));
   });
 
-  it('stops with Adam slots in the checkpoint, and a resume continues from it', async () => {
+  it('stops with Adam slots in the checkpoint; the resumed run ends with the uninterrupted weights', async () => {
     const configPath = join(workDir, 'stop.scalenet.json');
     const config = tinySimclr({
       name: 'simclr-stop',
@@ -74,6 +84,10 @@ describe('SimCLR over JSON-RPC', () => {
       evaluation: { knn: { enabled: false } },
     });
     writeFileSync(configPath, JSON.stringify(config));
+    const reference = await sidecar.connection.sendRequest(RunStartRequest.type, { configPath });
+    const straight = await sidecar.waitFinished(reference.runId, 240_000);
+    assert.equal(straight.status, 'completed', JSON.stringify(straight.error));
+
     const started = await sidecar.connection.sendRequest(RunStartRequest.type, { configPath });
     await sidecar.waitProgress(
       (p) => p.runId === started.runId && p.phase === 'pretext' && p.stage === 1 && p.step >= 3,
@@ -107,5 +121,11 @@ describe('SimCLR over JSON-RPC', () => {
     assert.ok(first.step > state.step, `resumed at step ${first.step}, after ${state.step}`);
     const done = await sidecar.waitFinished(resumed.runId, 240_000);
     assert.equal(done.status, 'completed', JSON.stringify(done.error));
+    // Same views, same data order, Adam's moments and step count restored: same weights.
+    const expected = weightsOf(straight.checkpoint);
+    const actual = weightsOf(done.checkpoint);
+    assert.equal(actual.length, expected.length);
+    const worst = actual.reduce((m, v, i) => Math.max(m, Math.abs(v - expected[i])), 0);
+    assert.ok(worst < 1e-4, `largest weight difference ${worst}`);
   });
 });
