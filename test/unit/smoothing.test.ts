@@ -13,6 +13,7 @@ import {
   xValues,
 } from '../../webview/lossCurves/runData';
 import { debiasedEma, MAX_SMOOTHING } from '../../webview/lossCurves/smoothing';
+import { progressPoints } from '../../extension/panels/progressPoints';
 
 const close = (actual: ArrayLike<number>, expected: number[]) => {
   assert.equal(actual.length, expected.length);
@@ -107,5 +108,51 @@ describe('loss-curve x positions', () => {
       'finetune/accuracy',
       'lr',
     ]);
+  });
+});
+
+describe('run/progress → chart points', () => {
+  const progress = {
+    runId: 'r',
+    phase: 'pretext' as const,
+    stage: 1,
+    stageCount: 2,
+    scale: 1,
+    inputSize: 28,
+    epoch: 2,
+    epochs: 3,
+    step: 5,
+    stepsPerEpoch: 10,
+    loss: 0.7,
+    accuracy: 0.6,
+    lr: 0.1,
+    imagesPerSecond: 100,
+    etaSeconds: 3,
+  };
+
+  it('places a step on the stage-relative step and fractional epoch, with the stage length', () => {
+    const { points, stage } = progressPoints(progress, 1000);
+    assert.deepEqual(stage, { stage: 1, steps: 30, epochs: 3, scale: 1 });
+    assert.deepEqual(
+      points.map((p) => [p.metric, p.value, p.step, p.epoch]),
+      [
+        ['pretext/loss', 0.7, 15, 1.5],
+        ['pretext/train_accuracy', 0.6, 15, 1.5],
+      ],
+    );
+  });
+
+  it('adds validation accuracy and the epoch metrics at an epoch end; nothing while loading', () => {
+    const end = {
+      ...progress,
+      step: 10,
+      validationAccuracy: 0.8,
+      epochMetrics: { 'knn/accuracy': 0.5 },
+    };
+    assert.deepEqual(
+      progressPoints(end, 0).points.map((p) => p.metric),
+      ['pretext/loss', 'pretext/train_accuracy', 'pretext/accuracy', 'knn/accuracy'],
+    );
+    assert.deepEqual(progressPoints({ ...progress, phase: 'loading' }, 0).points, []);
   });
 });

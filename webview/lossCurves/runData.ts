@@ -19,7 +19,7 @@ export interface RunData {
   runId: string;
   label: string;
   metrics: Map<string, MetricColumns>;
-  /** Declared stage lengths (live progress) and the largest step/epoch seen per stage. */
+  /** Declared stage lengths (live progress; steps 0 when unknown) and the largest step/epoch seen. */
   declared: Map<number, StageLength>;
   seen: Map<number, { steps: number; epochs: number; firstTime: number }>;
   firstTime: number;
@@ -73,11 +73,15 @@ export function runFromSeries(series: RunSeries): RunData {
 
 /** Where each stage starts on the step and epoch axes (index = stage). */
 export function stageOffsets(run: RunData): { steps: number[]; epochs: number[] } {
-  const last = Math.max(-1, ...run.seen.keys(), ...run.declared.keys());
+  const live = [...run.declared.values()].filter((d) => d.steps > 0).map((d) => d.stage);
+  const last = Math.max(-1, ...run.seen.keys(), ...live);
   const steps = [0];
   const epochs = [0];
   for (let s = 0; s < last; s++) {
-    const length = run.declared.get(s) ?? run.seen.get(s) ?? { steps: 0, epochs: 0 };
+    // A declared length wins once it is known (steps > 0): a live stage is not over yet.
+    const declared = run.declared.get(s);
+    const length =
+      declared && declared.steps > 0 ? declared : (run.seen.get(s) ?? { steps: 0, epochs: 0 });
     steps.push(steps[s] + length.steps);
     epochs.push(epochs[s] + length.epochs);
   }
