@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { ActiveRunTracker } from './activeRun';
 import { registerCodeLens } from './codeLens';
+import { registerPanels } from './panels/registerPanels';
 import { selectBackend } from './commands/selectBackend';
 import { stopTraining, train, type TrainArgs, type TrainServices } from './commands/train';
 import { SidecarClient } from './supervisor/client';
@@ -24,6 +25,7 @@ export function activate(context: vscode.ExtensionContext): void {
     runs,
     new StatusBar(client, runs),
     registerCodeLens(runs),
+    registerPanels({ client, log }, context),
     vscode.commands.registerCommand('scalenet.train', (arg?: vscode.Uri | TrainArgs) =>
       train(services, arg),
     ),
