@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { ActiveRun, ActiveRunTracker } from './activeRun';
+import type { PanelCommands } from './panelCommands';
 import { shortProgress } from './progressText';
 import type { SidecarClient } from './supervisor/client';
 import type { StateChangeEvent } from './supervisor/supervisor';
@@ -16,11 +17,14 @@ export class StatusBar implements vscode.Disposable {
     10,
   );
   private lastStateMessage: string | undefined;
+  /** The run going now or the last one this session: a click opens its loss curves. */
+  private lastRunDir: string | undefined;
   private readonly disposables: vscode.Disposable[];
 
   constructor(
     private readonly client: SidecarClient,
     private readonly runs: ActiveRunTracker,
+    private readonly panels?: PanelCommands,
   ) {
     this.item.name = 'ScaleNet';
     this.item.command = 'scalenet.showLog';
@@ -28,6 +32,7 @@ export class StatusBar implements vscode.Disposable {
       this.item,
       client.onDidChangeState((e) => this.onState(e)),
       runs.onDidChange(() => this.render()),
+      ...(panels ? [panels.onDidChange(() => this.render())] : []),
     ];
     this.render();
     this.item.show();
@@ -45,6 +50,8 @@ export class StatusBar implements vscode.Disposable {
   private render(): void {
     const run = this.runs.run;
     this.item.backgroundColor = undefined;
+    if (run) this.lastRunDir = run.runDir;
+    this.item.command = this.clickTarget();
     if (run) {
       this.renderRun(run);
       return;
@@ -58,7 +65,7 @@ export class StatusBar implements vscode.Disposable {
         const rejected = (info?.backend.rejected ?? [])
           .map((r) => `\n- not ${r.backend}: ${r.reason}`)
           .join('');
-        this.item.tooltip = `ScaleNet sidecar ${info?.version ?? ''} on ${info?.backend.label ?? '?'}${rejected}\n\nClick for the sidecar log.`;
+        this.item.tooltip = `ScaleNet sidecar ${info?.version ?? ''} on ${info?.backend.label ?? '?'}${rejected}\n\n${this.clickHint()}.`;
         break;
       }
       case 'starting':
@@ -88,11 +95,33 @@ export class StatusBar implements vscode.Disposable {
     }
   }
 
+  /** The loss curves of the current or last run when that panel exists, else the log. */
+  private clickTarget(): vscode.Command {
+    // In trouble (start failed, gave up restarting) the log says what happened.
+    const healthy = this.runs.run !== undefined || this.client.state === 'running';
+    if (healthy && this.lastRunDir && this.panels?.has('lossCurves')) {
+      return {
+        title: 'Show Loss Curves',
+        command: 'scalenet.showLossCurves',
+        arguments: [this.lastRunDir],
+      };
+    }
+    return { title: 'Show Sidecar Log', command: 'scalenet.showLog' };
+  }
+
+  private clickHint(): string {
+    return this.item.command !== undefined &&
+      typeof this.item.command !== 'string' &&
+      this.item.command.command === 'scalenet.showLossCurves'
+      ? 'Click for the loss curves'
+      : 'Click for the sidecar log';
+  }
+
   private renderRun(run: ActiveRun): void {
     const progress = run.progress;
     const where = progress ? shortProgress(progress) : 'starting…';
     const verb = run.stopRequested ? 'stopping · ' : '';
     this.item.text = `$(sync~spin) ScaleNet ${verb}${where}`;
-    this.item.tooltip = `Training ${run.name}\nRun folder: ${run.runDir}\n\nClick for the sidecar log; "ScaleNet: Stop Training" stops it with a checkpoint.`;
+    this.item.tooltip = `Training ${run.name}\nRun folder: ${run.runDir}\n\n${this.clickHint()}; "ScaleNet: Stop Training" stops it with a checkpoint.`;
   }
 }

@@ -11,8 +11,10 @@ for pkg in chromium libkrb5-dev ripgrep; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "e2e install: apt-get install ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 
 # @vscode/ripgrep's postinstall downloads rg unless this cache file exists.

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { installExtension, startCodeServer } from './harness/codeServer.mjs';
-import { packagedVsix } from './harness/extension.mjs';
+import { contributesView, packagedVsix } from './harness/extension.mjs';
 import { readMetrics, readSummary, runFolders } from './harness/runStore.mjs';
 import { BROKEN_CONFIG_TEXT, createSandbox, LONG_CONFIG, TINY_CONFIG } from './harness/sandbox.mjs';
 import {
@@ -202,7 +202,35 @@ describe('ScaleNet in a real VS Code (packaged .vsix in code-server)', () => {
     await poll(async () => /^ScaleNet: \S/.test((await statusItem(page).innerText()).trim()), {
       what: 'the idle status bar after the stop',
     });
+    const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Train' });
+    await poll(
+      async () => (await lens.count()) > 0 && /▶ Train/.test(await lens.first().innerText()),
+      {
+        what: 'the lens back to ▶ Train after the stop',
+      },
+    );
     assert.ok(!(await commandPaletteRows(page, STOP)).includes(STOP), 'Stop Training gone again');
+    passed = true;
+  });
+
+  it('the Runs view lists the completed run and the stopped one', async (t) => {
+    if (!contributesView('scalenet.runs')) {
+      passed = true;
+      t.skip('the manifest contributes no scalenet.runs view yet');
+      return;
+    }
+    await page.locator('.activitybar .action-item a[aria-label^="ScaleNet"]').first().click();
+    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Runs' }) });
+    const row = (name) => view.locator('.monaco-list-row', { hasText: name }).first();
+    await row(TINY_CONFIG.name).waitFor({ timeout: 30_000 });
+    await row(LONG_CONFIG.name).waitFor({ timeout: 30_000 });
+    await workbench.screenshot('runs-view');
+    const tiny = row(TINY_CONFIG.name);
+    assert.match(await tiny.innerText(), /rotnet \[1\].*pretext \d+\.\d%/s);
+    assert.equal(await tiny.locator('.codicon-pass').count(), 1, 'completed: the pass icon');
+    const long = row(LONG_CONFIG.name);
+    assert.equal(await long.locator('.codicon-debug-pause').count(), 1, 'stopped: the pause icon');
+    await page.locator('.activitybar .action-item a[aria-label^="Explorer"]').first().click();
     passed = true;
   });
 

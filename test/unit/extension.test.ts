@@ -10,8 +10,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as fake from '../fixtures/vscode/fakeVscode';
+import { installViews } from '../fixtures/vscode/fakeViews';
 
 fake.install();
+// main.ts also registers the runs view, watchers and diagnostics.
+installViews();
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = fileURLToPath(new URL('../fixtures/sidecars/answering.ts', import.meta.url));
 // The extension forks dist/sidecar.js with no extra Node flags; the .ts fixture needs tsx.

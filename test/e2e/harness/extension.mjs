@@ -1,6 +1,6 @@
 /** The extension under test: the repository root, its build and its packaged .vsix. */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..', '..');
@@ -32,4 +32,11 @@ export function packagedVsix() {
 export function ensureBuilt() {
   if (!existsSync(join(ROOT, 'dist', 'extension.js'))) npmRun('build');
   return ROOT;
+}
+
+/** Whether the extension's manifest contributes a view with this id (features still landing). */
+export function contributesView(id) {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const views = Object.values(manifest.contributes?.views ?? {}).flat();
+  return views.some((view) => view.id === id);
 }

@@ -123,9 +123,11 @@ export async function openFile(page, fileName) {
   await page.keyboard.press('Control+P');
   await widget.waitFor({ state: 'visible' });
   await widget.locator('input').fill(fileName);
+  // Click the file's own row: Enter would take whichever row is focused, and the list of
+  // recently opened files can still be showing when the file's row is already visible.
   const row = widget.locator('.monaco-list-row', { hasText: fileName }).first();
   await row.waitFor({ state: 'visible' });
-  await page.keyboard.press('Enter');
+  await row.click();
   await widget.waitFor({ state: 'hidden' });
   await page
     .locator('.tabs-container .tab.active', { hasText: fileName })

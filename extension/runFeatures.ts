@@ -1,0 +1,49 @@
+/**
+ * Everything around runs beyond Train/Stop: the runs view and its actions, Resume Run,
+ * New Config, Compare Runs, Install GPU Backend, and the config diagnostics. main.ts
+ * registers it with one line; every registration is owned by the returned disposable.
+ */
+import * as vscode from 'vscode';
+import type { ActiveRunTracker } from './activeRun';
+import { compareRuns } from './commands/compareRuns';
+import { installGpuBackend } from './commands/installGpuBackend';
+import { newConfig } from './commands/newConfig';
+import { resumeRun } from './commands/resumeRun';
+import { registerConfigDiagnostics } from './diagnostics/configDiagnostics';
+import type { PanelCommands } from './panelCommands';
+import { deleteRun, openPanel, revealRun, type RunActionServices } from './runs/runActions';
+import { RUNS_VIEW_ID, RunsTreeProvider } from './runs/runsView';
+import type { SidecarClient } from './supervisor/client';
+
+export interface RunFeatureServices {
+  context: vscode.ExtensionContext;
+  client: SidecarClient;
+  runs: ActiveRunTracker;
+  log: vscode.LogOutputChannel;
+  panels: PanelCommands;
+}
+
+export function registerRunFeatures(services: RunFeatureServices): vscode.Disposable {
+  const { context, client, log, panels } = services;
+  const view = new RunsTreeProvider(client);
+  const treeView = vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: view });
+  const actions: RunActionServices = { view, panels, runs: services.runs, log };
+  const command = (id: string, fn: (...args: unknown[]) => unknown) =>
+    vscode.commands.registerCommand(id, fn);
+  return vscode.Disposable.from(
+    view,
+    treeView,
+    // The panel commands may be registered after this: look again when the view shows.
+    treeView.onDidChangeVisibility(() => void panels.check()),
+    command('scalenet.refreshRuns', () => view.refresh()),
+    command('scalenet.runs.openLossCurves', (arg) => openPanel(actions, 'lossCurves', arg)),
+    command('scalenet.runs.openAttentionMaps', (arg) => openPanel(actions, 'attentionMaps', arg)),
+    command('scalenet.runs.reveal', (arg) => revealRun(actions, arg)),
+    command('scalenet.runs.delete', (arg) => deleteRun(actions, arg)),
+    command('scalenet.resumeRun', (arg) => resumeRun(view, arg)),
+    command('scalenet.newConfig', () => newConfig()),
+    command('scalenet.compareRuns', () => compareRuns(view)),
+    command('scalenet.installGpuBackend', () => installGpuBackend(context, client, log)),
+    registerConfigDiagnostics(),
+  );
+}
