@@ -49,6 +49,9 @@ export async function openWorkbench(origin, folder, { label, query = {} }) {
   };
   try {
     const page = context.pages()[0] ?? (await context.newPage());
+    // Generous: CI machines have 2 cores, and the JSON server or the sidecar may start
+    // while something else is busy.
+    page.setDefaultTimeout(45_000);
     const url = new URL(origin);
     url.searchParams.set('folder', folder);
     for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
