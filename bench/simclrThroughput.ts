@@ -21,7 +21,7 @@ import { trainStep } from '../sidecar/train/rotationStep';
 import { loadPreparedData, prepareStage, rotationBatch } from '../sidecar/train/stageData';
 import { timeVariants, type StepTiming } from './measure';
 
-export const SIMCLR_BENCH_CONFIG = 'examples/fashion-simclr.scalenet.json';
+export const SIMCLR_BENCH_CONFIG = 'examples/small/fashion-simclr.scalenet.json';
 
 export interface StepThroughput {
   /** Source images per step (rotation: inputs / 4, SimCLR: inputs / 2). */
