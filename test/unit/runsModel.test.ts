@@ -149,3 +149,31 @@ void describe('New Config templates', () => {
     });
   }
 });
+
+void describe('runs view menus', () => {
+  const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as {
+    contributes: { menus: Record<string, { command: string; when?: string; group?: string }[]> };
+  };
+  /** Whether an item's `viewItem =~ /…/` clauses all match a context value. */
+  const shows = (command: string, contextValue: string) =>
+    manifest.contributes.menus['view/item/context']
+      .filter((m) => m.command === command && m.group !== 'inline')
+      .every((m) =>
+        [...(m.when ?? '').matchAll(/viewItem =~ \/(.*?)\/(?= |$)/g)].every((r) =>
+          new RegExp(r[1]).test(contextValue),
+        ),
+      );
+  const value = (status: RunInfo['status'], checkpoint = false) =>
+    presentRun(run({ status, latestCheckpoint: checkpoint ? '/c' : undefined })).contextValue;
+
+  void it('Delete on every run but a running one; Resume only on resumable runs', () => {
+    assert.equal(shows('scalenet.runs.delete', value('completed')), true);
+    assert.equal(shows('scalenet.runs.delete', value('interrupted', true)), true);
+    assert.equal(shows('scalenet.runs.delete', value('running')), false);
+    assert.equal(shows('scalenet.resumeRun', value('stopped', true)), true);
+    assert.equal(shows('scalenet.resumeRun', value('stopped')), false);
+    assert.equal(shows('scalenet.resumeRun', value('completed')), false);
+    assert.equal(shows('scalenet.runs.reveal', value('running')), true);
+    assert.equal(shows('scalenet.runs.reveal', 'scalenetRunsFolder'), false);
+  });
+});
