@@ -38,10 +38,13 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   ]);
 }
 
-export async function measureFirstProgress(configFile: string): Promise<FirstProgressResult> {
+export async function measureFirstProgress(
+  configFile: string,
+  env: Record<string, string> = {},
+): Promise<FirstProgressResult> {
   const runsDir = mkdtempSync(join(tmpdir(), 'scalenet-bench-runs-'));
   const spawnedAt = performance.now();
-  const { child, connection } = spawnSidecar({ script: resolve('dist/sidecar.js') });
+  const { child, connection } = spawnSidecar({ script: resolve('dist/sidecar.js'), env });
   try {
     const info = await within(
       connection.sendRequest(InitializeRequest.type, {

@@ -27,6 +27,8 @@ export interface BenchRecord {
   cases: CaseRecord[];
   pipeline?: PipelineBenchResult | { error: string };
   firstProgress?: FirstProgressResult | { error: string };
+  /** The same with SCALENET_WASM_THREADS (threads cost start-up time). */
+  firstProgressThreads?: FirstProgressResult | { error: string };
   torch: TorchReference;
   durationSeconds: number;
 }
@@ -40,11 +42,11 @@ export function torchFor(record: BenchRecord, size: number): number | undefined 
   return record.torch.results.find((r) => r.size === size)?.imagesPerSecond;
 }
 
-/** How much faster the current kernels ran than this variant, in the same process. */
+/** This row's speed over the default row of the same case (> 1: this variant is faster). */
 function speedup(record: BenchRecord, c: CaseRecord): number | undefined {
   if (c.variant === 'current' || c.result == null) return undefined;
   const current = record.cases.find((o) => o.id === c.id && o.variant === 'current');
-  return current?.result ? current.result.imagesPerSecond / c.result.imagesPerSecond : undefined;
+  return current?.result ? c.result.imagesPerSecond / current.result.imagesPerSecond : undefined;
 }
 
 export function caseRow(record: BenchRecord, c: CaseRecord): string[] {
@@ -68,7 +70,7 @@ export function caseRow(record: BenchRecord, c: CaseRecord): string[] {
     torch ? num(r.imagesPerSecond / torch, 3) : '-',
     num(r.wasmHeapMiB, 0),
     num(r.peakRssMiB, 0),
-    gain == null ? '' : `current ${num(gain, 2)}x faster`,
+    gain == null ? '' : `${num(gain, 2)}x the default row`,
   ];
 }
 
@@ -109,13 +111,17 @@ export function formatTable(record: BenchRecord): string {
         `= ${num(p.samplesPerSecond / trainRate, 0)}x the default model's training rate`,
     );
   } else if (p) out.push(`input pipeline: FAILED ${p.error}`);
-  const f = record.firstProgress;
-  if (f && !('error' in f)) {
-    out.push(
-      `sidecar, default config: run/start -> first run/progress ${num(f.startToFirstProgressMs, 0)} ms, ` +
-        `-> first training step ${num(f.startToFirstStepMs, 0)} ms (fork -> initialize ${num(f.spawnToInitializeMs, 0)} ms)`,
-    );
-  } else if (f) out.push(`sidecar first progress: FAILED ${f.error}`);
+  for (const [f, what] of [
+    [record.firstProgress, ''],
+    [record.firstProgressThreads, ' with threads'],
+  ] as const) {
+    if (f && !('error' in f)) {
+      out.push(
+        `sidecar${what}, default config: run/start -> first run/progress ${num(f.startToFirstProgressMs, 0)} ms, ` +
+          `-> first training step ${num(f.startToFirstStepMs, 0)} ms (fork -> initialize ${num(f.spawnToInitializeMs, 0)} ms; ${f.backend})`,
+      );
+    } else if (f) out.push(`sidecar first progress${what}: FAILED ${f.error}`);
+  }
   out.push(
     record.torch.available
       ? `torch reference: ${record.torch.results[0]?.torch ?? '?'} via ${record.torch.python}, ${record.torch.results[0]?.threads ?? '?'} threads, SGD momentum, same net and batch`

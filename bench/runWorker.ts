@@ -6,10 +6,15 @@ import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import type { TrainCase, WorkerReply } from './trainWorker';
 
-export function runTrainCase(c: TrainCase, timeoutSeconds: number): Promise<WorkerReply> {
+export function runTrainCase(
+  c: TrainCase,
+  timeoutSeconds: number,
+  env: Record<string, string> = {},
+): Promise<WorkerReply> {
   return new Promise((resolve) => {
     const child = fork(join(__dirname, 'trainWorker.ts'), [], {
       execArgv: ['--import', 'tsx'],
+      env: { ...process.env, ...env },
       // tfjs and the wasm runtime print to stdout; keep the table clean.
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });

@@ -7,6 +7,9 @@
  *   --compare NAME=ENV=VALUE   also time the default model and ResNet-18 16x16 with that
  *                              environment's kernel set (e.g. SCALENET_WASM_KERNELS=-bnGrad,
  *                              the kernels before a change), step by step in the same process
+ *   --threads N                also run every case with SCALENET_WASM_THREADS=N in its own
+ *                              process (default 2; 1 turns it off); not ResNet-18 32x32
+ *                              unless --threads-32 is given (minutes per process)
  *   --steps-scale F            multiply every timed step count by F (rounded, >= 1)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -24,15 +27,21 @@ interface Args {
   only?: Set<string>;
   compare: { name: string; env: Record<string, string> }[];
   stepsScale: number;
+  threads: number;
+  threads32: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { compare: [], stepsScale: 1 };
+  const args: Args = { compare: [], stepsScale: 1, threads: 2, threads32: false };
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1] ?? '';
     if (argv[i] === '--only') args.only = new Set(value.split(','));
     else if (argv[i] === '--steps-scale') args.stepsScale = Number(value);
-    else if (argv[i] === '--compare') {
+    else if (argv[i] === '--threads') args.threads = Number(value);
+    else if (argv[i] === '--threads-32') {
+      args.threads32 = true;
+      continue;
+    } else if (argv[i] === '--compare') {
       const [name, key, ...rest] = value.split('=');
       args.compare.push({ name, env: { [key]: rest.join('=') } });
     } else continue;
@@ -64,23 +73,39 @@ async function main(): Promise<void> {
     },
     {
       id: 'r18-32',
-      c: { kind: 'resnet18', size: 32, batch: 128, microBatch: 32, warmup: 1, steps: steps(3) },
+      c: { kind: 'resnet18', size: 32, batch: 128, microBatch: 32, warmup: 1, steps: steps(2) },
       timeout: 420,
     },
   ];
   const records: CaseRecord[] = [];
+  // The product's default (one thread), then threads, which need a process of their own.
+  const processes: { variant: string; env: Record<string, string> }[] = [
+    { variant: 'current', env: {} },
+  ];
+  if (args.threads > 1) {
+    processes.push({
+      variant: `threads=${args.threads}`,
+      env: { SCALENET_WASM_THREADS: String(args.threads) },
+    });
+  }
   for (const { id, c, timeout } of cases.filter((x) => wanted(x.id))) {
-    // ResNet-18 at 32x32 is too slow to time twice.
-    const compare = id === 'r18-32' ? [] : args.compare;
-    process.stderr.write(`bench: ${id} ${compare.map((v) => `vs ${v.name} `).join('')}...\n`);
-    const reply = await runTrainCase({ ...c, compare }, timeout * (1 + compare.length));
-    if (!reply.ok) {
-      records.push({ id, variant: 'current', env: {}, case: c, ...reply });
-      continue;
-    }
-    for (const { variant, result } of reply.results) {
-      const env = compare.find((v) => v.name === variant)?.env ?? {};
-      records.push({ id, variant, env, case: c, backend: reply.backend, result });
+    // ResNet-18 at 32x32 takes minutes per process: threads there only with --threads-32.
+    for (const p of id === 'r18-32' && !args.threads32 ? processes.slice(0, 1) : processes) {
+      // Kernel comparisons run in the default process only; ResNet-18 at 32x32 is too
+      // slow to time twice.
+      const compare = p.variant === 'current' && id !== 'r18-32' ? args.compare : [];
+      const label = [p.variant, ...compare.map((v) => `vs ${v.name}`)].join(' ');
+      process.stderr.write(`bench: ${id} ${label} ...\n`);
+      const reply = await runTrainCase({ ...c, compare }, timeout * (1 + compare.length), p.env);
+      if (!reply.ok) {
+        records.push({ id, variant: p.variant, env: p.env, case: c, ...reply });
+        continue;
+      }
+      for (const { variant, result } of reply.results) {
+        const name = variant === 'current' ? p.variant : variant;
+        const env = compare.find((v) => v.name === variant)?.env ?? p.env;
+        records.push({ id, variant: name, env, case: c, backend: reply.backend, result });
+      }
     }
   }
 
@@ -113,6 +138,11 @@ async function main(): Promise<void> {
   if (wanted('first-progress')) {
     process.stderr.write('bench: sidecar time to first progress ...\n');
     record.firstProgress = await measureFirstProgress(DEFAULT_CONFIG).catch(errorOf);
+    if (args.threads > 1) {
+      record.firstProgressThreads = await measureFirstProgress(DEFAULT_CONFIG, {
+        SCALENET_WASM_THREADS: String(args.threads),
+      }).catch(errorOf);
+    }
   }
   if (wanted('torch')) {
     process.stderr.write('bench: PyTorch reference ...\n');
