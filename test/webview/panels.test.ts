@@ -51,7 +51,7 @@ function assertClean(p: PanelPage) {
   assert.deepEqual(p.errors, [], 'console errors or CSP violations');
 }
 
-/** A noisy decaying loss over two stages of `n` points each. */
+/** A noisy curve from `level` + 0.2 towards 0.2 (level < 0: rising) over two stages of `n` points each. */
 function curve(n: number, metric: string, level: number, seed: number): MetricPoint[] {
   let s = seed;
   const noise = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31 - 0.5) * 0.2;
@@ -76,7 +76,10 @@ describe('loss curves webview', { skip }, () => {
         {
           runId: 'rotnet',
           label: 'RotNet',
-          points: [...curve(N, 'pretext/loss', 1.2, 1), ...curve(N, 'pretext/accuracy', -0.5, 2)],
+          points: [
+            ...curve(N, 'pretext/loss', 1.2, 1),
+            ...curve(N, 'pretext/accuracy', -0.2, 2).map((p) => ({ ...p, value: p.value + 0.6 })),
+          ],
           stages: [],
         },
         {

@@ -41,12 +41,34 @@ function sameX(a: Float64Array, b: Float64Array): boolean {
   return true;
 }
 
-function alignedData(runs: ChartRun[]): uPlot.AlignedData {
+/**
+ * One x for all runs: the union of their (increasing) x values by a linear merge, each
+ * run's values placed where its x is and null elsewhere (uPlot spans the gaps).
+ * uPlot.join does the same with a Set and a sort, several times slower at 100,000 points.
+ */
+export function alignedData(runs: ChartRun[]): uPlot.AlignedData {
   if (runs.length === 0) return [[]];
   if (runs.every((r) => sameX(r.x, runs[0].x))) {
     return [runs[0].x, ...runs.flatMap((r) => [Float64Array.from(r.raw), r.smooth])];
   }
-  return uPlot.join(runs.map((r) => [r.x, Float64Array.from(r.raw), r.smooth]));
+  const cursor = runs.map(() => 0);
+  const xs: number[] = [];
+  const ys = runs.flatMap(() => [[] as (number | null)[], [] as (number | null)[]]);
+  for (;;) {
+    let next = Infinity;
+    runs.forEach((r, k) => {
+      if (cursor[k] < r.x.length && r.x[cursor[k]] < next) next = r.x[cursor[k]];
+    });
+    if (next === Infinity) break;
+    xs.push(next);
+    runs.forEach((r, k) => {
+      const at = cursor[k] < r.x.length && r.x[cursor[k]] === next;
+      ys[2 * k].push(at ? r.raw[cursor[k]] : null);
+      ys[2 * k + 1].push(at ? r.smooth[cursor[k]] : null);
+      if (at) cursor[k]++;
+    });
+  }
+  return [xs, ...ys];
 }
 
 export class MetricChart {

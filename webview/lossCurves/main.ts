@@ -42,6 +42,8 @@ const charts = new Map<string, MetricChart>();
 /** Host send times of points not drawn yet (ms since 1970), for the latency report. */
 let pendingSentAt: { sentAt: number; points: number } | undefined;
 let frameRequested = false;
+/** Metrics whose charts need new data at the next frame ('all': settings or stages changed). */
+let dirty: Set<string> | 'all' = 'all';
 
 const status = statusLine();
 const legend = el('div', 'legend');
@@ -60,6 +62,8 @@ function persist(): void {
 
 function render(): void {
   frameRequested = false;
+  const due = dirty;
+  dirty = new Set();
   const all = [...runs.values()];
   const visible = all.filter((r) => !state.hiddenRuns.includes(r.runId));
   renderLegend(all);
@@ -71,6 +75,8 @@ function render(): void {
   );
   for (const metric of metrics) {
     let chart = charts.get(metric);
+    // A live point touches one or two metrics: the other charts keep what they drew.
+    if (chart && due !== 'all' && !due.has(metric)) continue;
     if (!chart) {
       chart = new MetricChart(metric, metricTitle(metric));
       charts.set(metric, chart);
@@ -105,7 +111,9 @@ function reportDrawn(): void {
   pendingSentAt = undefined;
 }
 
-function scheduleRender(): void {
+function scheduleRender(metrics?: Iterable<string>): void {
+  if (metrics && dirty !== 'all') for (const m of metrics) dirty.add(m);
+  else dirty = 'all';
   if (frameRequested) return;
   frameRequested = true;
   requestAnimationFrame(render);
@@ -141,12 +149,14 @@ function append(
 ): void {
   let run = runs.get(runId);
   if (!run) runs.set(runId, (run = emptyRun(runId, label)));
+  // A stage's first point moves every later x (and adds a mark): redraw all charts then.
+  const newStage = message.stage !== undefined && !run.declared.has(message.stage.stage);
   addPoints(run, points, message.stage);
   pendingSentAt = {
     sentAt: pendingSentAt?.sentAt ?? message.sentAt,
     points: (pendingSentAt?.points ?? 0) + points.length,
   };
-  scheduleRender();
+  scheduleRender(newStage ? undefined : points.map((p) => p.metric));
 }
 
 onHostMessage((message) => {
