@@ -26,7 +26,11 @@ export interface RunFeatureServices {
 export function registerRunFeatures(services: RunFeatureServices): vscode.Disposable {
   const { context, client, log, panels } = services;
   const view = new RunsTreeProvider(client);
-  const treeView = vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: view });
+  const treeView = vscode.window.createTreeView(RUNS_VIEW_ID, {
+    treeDataProvider: view,
+    // Several runs selected: "Compare Runs" compares them.
+    canSelectMany: true,
+  });
   const actions: RunActionServices = { view, panels, runs: services.runs, log };
   const command = (id: string, fn: (...args: unknown[]) => unknown) =>
     vscode.commands.registerCommand(id, fn);
@@ -42,7 +46,7 @@ export function registerRunFeatures(services: RunFeatureServices): vscode.Dispos
     command('scalenet.runs.delete', (arg) => deleteRun(actions, arg)),
     command('scalenet.resumeRun', (arg) => resumeRun(view, arg)),
     command('scalenet.newConfig', () => newConfig()),
-    command('scalenet.compareRuns', () => compareRuns(view)),
+    command('scalenet.compareRuns', (clicked, selected) => compareRuns(view, clicked, selected)),
     command('scalenet.installGpuBackend', () => installGpuBackend(context, client, log)),
     registerConfigDiagnostics(),
   );

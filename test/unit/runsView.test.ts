@@ -303,6 +303,16 @@ void describe('runs view (real run folders through runs/list)', () => {
     );
     assert.deepEqual(views.views.untitled.at(-1), { language: 'markdown', content: markdown });
     assert.equal(fake.state.executed.at(-1)?.id, 'markdown.showPreview');
+
+    // From the view: the selected runs, no picker; runs that did not complete are left out.
+    const picks = fake.state.quickPicks.length;
+    const selection = [await nodeOf(completed2), await nodeOf(stopped)];
+    const fromView = (await run('scalenet.compareRuns', selection[0], selection)) as string;
+    assert.equal(fake.state.quickPicks.length, picks, 'no quick pick');
+    assert.ok(
+      fromView.includes('| scalenet [0.5, 1] | harris | 2 | 90.00 | — | 74.00 |'),
+      fromView,
+    );
   });
 
   void it('panel actions: hidden and explained without the panel command, else used', async () => {
