@@ -114,7 +114,13 @@ void describe('extension (stand-in vscode, real fixture sidecar)', () => {
     const [schema] = manifest.contributes.jsonValidation;
     assert.equal(schema.fileMatch, '*.scalenet.json');
     assert.ok(existsSync(join(root, schema.url)), `${schema.url} exists`);
-    assert.deepEqual(manifest.activationEvents, ['workspaceContains:**/*.scalenet.json']);
+    // The panels' serializers restore them after a reload, before any config is opened.
+    assert.deepEqual(manifest.activationEvents, [
+      'workspaceContains:**/*.scalenet.json',
+      'onWebviewPanel:scalenet.lossCurves',
+      'onWebviewPanel:scalenet.harrisPreview',
+      'onWebviewPanel:scalenet.attentionMaps',
+    ]);
     assert.deepEqual(manifest.extensionKind, ['workspace']);
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
   });
