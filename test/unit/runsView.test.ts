@@ -426,6 +426,17 @@ void describe('config diagnostics', () => {
       `data.path does not exist: ${join(workspace, 'imgs')}. Relative paths resolve against the config file’s folder; point it at the dataset files.`,
     );
 
+    // Typing fast: one check after the last keystroke, not one per keystroke.
+    const updates = views.views.diagnosticUpdates.get(uri.toString())!;
+    for (const n of [1, 2, 3, 4, 5]) document.edit(`{ "data": { "limit": ${n}, "perClass": 1 } }`);
+    await waitUntil(() => views.views.diagnosticUpdates.get(uri.toString())! > updates);
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(views.views.diagnosticUpdates.get(uri.toString()), updates + 1);
+    assert.deepEqual(
+      views.views.diagnostics.get(uri.toString())!.map((d) => d.code),
+      ['data.perClass'],
+    );
+
     mkdirSync(join(workspace, 'imgs'));
     document.edit(
       '{\n  "method": "scalenet",\n  "pretext": { "scales": [0.5, 1] },\n  "data": { "dataset": "folder", "path": "imgs" }\n}',
