@@ -85,6 +85,7 @@ connection.onRequest(RunStartRequest.type, (params) => {
       throw new ResponseError<ConfigErrorData>(4, error.message, {
         file: error.file,
         field: error.field,
+        problem: error.problem,
         fix: error.fix,
       });
     }

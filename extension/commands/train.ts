@@ -3,6 +3,7 @@
  * supervised sidecar with a cancellable progress notification (cancel = stop with a
  * checkpoint), then says how it ended; after a crash it offers to resume.
  */
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { ConfigError } from '../../sidecar/protocol/index';
 import type { ActiveRun, ActiveRunTracker } from '../activeRun';
@@ -163,8 +164,10 @@ async function showStartError(
 ): Promise<void> {
   const data = (error as { data?: Partial<ConfigError> } | undefined)?.data;
   services.log.error(`Training ${loaded.name} did not start: ${errorMessage(error)}`);
-  const fix = data?.fix ? ` ${data.fix}` : '';
-  const where = data?.field ? ` (${data.field})` : '';
+  // A config error says field, problem and fix once; other errors are shown as they come.
+  const text = data?.problem
+    ? `${data.field || basename(loaded.uri.fsPath)} ${data.problem}. ${data.fix ?? ''}`
+    : `${errorMessage(error).replace(/\.$/, '')}.`;
   const openConfig = 'Open Config';
   const settings = 'Open Settings';
   const buttons = data?.field
@@ -172,10 +175,7 @@ async function showStartError(
     : services.client.state === 'startFailed'
       ? [SHOW_LOG, settings]
       : [SHOW_LOG];
-  const answer = await vscode.window.showErrorMessage(
-    `ScaleNet: ${errorMessage(error).replace(/\.$/, '')}${where}.${fix}`,
-    ...buttons,
-  );
+  const answer = await vscode.window.showErrorMessage(`ScaleNet: ${text.trim()}`, ...buttons);
   if (answer === SHOW_LOG) services.log.show();
   if (answer === settings) {
     await vscode.commands.executeCommand('workbench.action.openSettings', 'scalenet');

@@ -3,7 +3,7 @@ export class ConfigError extends Error {
   constructor(
     readonly file: string,
     readonly field: string,
-    problem: string,
+    readonly problem: string,
     readonly fix: string,
   ) {
     super(`${file}: ${field || '(root)'} ${problem}. ${fix}`);

@@ -188,6 +188,8 @@ export namespace SidecarExitingNotification {
 export interface ConfigError {
   file: string;
   field: string;
+  /** What is wrong with the field, without the file, the field or the fix. */
+  problem: string;
   fix: string;
 }
 
