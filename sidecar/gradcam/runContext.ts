@@ -66,8 +66,15 @@ function trainIndices(
   labels: Int32Array,
 ): ArrayLike<number> {
   const file = join(runDir, 'subset.json');
-  if (existsSync(file))
-    return (JSON.parse(readFileSync(file, 'utf8')) as { train: number[] }).train;
+  if (existsSync(file)) {
+    // Version 1 (data/subsetFile.ts) says `indices`; runs from before it said `train`.
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as {
+      indices?: number[];
+      train?: number[];
+    };
+    const indices = stored.indices ?? stored.train;
+    if (indices) return indices;
+  }
   const { limit, perClass } = config.data;
   if (limit === undefined && perClass === undefined) {
     return Int32Array.from({ length: labels.length }, (_, i) => i);

@@ -5,7 +5,7 @@
  * which is what makes the gradients at a stage the gradients of the real network.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -66,6 +66,12 @@ describe('gradcam/compute on a run folder', () => {
       join(runsDir, 'cam.scalenet.json'),
     );
     runDir = createRunDir(runsDir, config);
+    // The run's pretext subset (data/subsetFile.ts, version 1): its stats standardise inputs.
+    const indices = Array.from({ length: 64 }, (_, i) => 2 * i);
+    writeFileSync(
+      join(runDir, 'subset.json'),
+      JSON.stringify({ version: 1, indices, heldOut: [] }),
+    );
     const model = buildModel(
       { arch: 'resnet', blocks: [1, 1], widths: [4, 8] },
       { inputChannels: config.data.channels, classes: 4, seed: 1 },
