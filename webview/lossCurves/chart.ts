@@ -140,7 +140,14 @@ export class MetricChart {
           spanGaps: true,
           points: { show: false },
         },
-        { label: r.label, stroke: r.color, width: 1.5, spanGaps: true, points: { show: false } },
+        {
+          label: r.label,
+          stroke: r.color,
+          width: 1.5,
+          spanGaps: true,
+          // A run opened after it ended has one point per epoch: show them, or one epoch is nothing.
+          points: { show: (_u, _i, i0, i1) => i1 - i0 < 64, size: 5, fill: r.color },
+        },
       );
     }
     return {

@@ -1,0 +1,107 @@
+/**
+ * The three webview panels in a real VS Code (the packaged .vsix in code-server): each
+ * opened from its command beside the config, with its content checked inside the
+ * webview's frame and a screenshot saved. Loss curves open while a run trains, so
+ * live progress reaches the chart; attention maps use that run's checkpoint.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { installExtension, startCodeServer } from './harness/codeServer.mjs';
+import { packagedVsix } from './harness/extension.mjs';
+import { readSummary, runFolders } from './harness/runStore.mjs';
+import { createSandbox, TINY_CONFIG } from './harness/sandbox.mjs';
+import { openFile, openWorkbench, poll, runCommand } from './harness/workbench.mjs';
+
+const RUN_TIMEOUT_MS = 120_000;
+
+/** The webview frame (VS Code nests the panel's page two iframes deep) that has `selector`. */
+async function webviewFrame(page, selector, what) {
+  return poll(
+    async () => {
+      for (const frame of page.frames()) {
+        if (await frame.$(selector).catch(() => null)) return frame;
+      }
+      return undefined;
+    },
+    { timeoutMs: 60_000, what },
+  );
+}
+
+describe('ScaleNet panels in a real VS Code (packaged .vsix in code-server)', () => {
+  /** @type {import('./harness/sandbox.mjs').Sandbox} */ let sandbox;
+  /** @type {import('./harness/codeServer.mjs').CodeServer | undefined} */ let server;
+  /** @type {import('./harness/workbench.mjs').Workbench} */ let workbench;
+  /** @type {import('playwright-core').Page} */ let page;
+
+  before(async () => {
+    const vsix = packagedVsix();
+    sandbox = createSandbox('panels');
+    installExtension(sandbox, vsix);
+    server = await startCodeServer(sandbox);
+    workbench = await openWorkbench(server.origin, sandbox.workspace, { label: 'panels' });
+    page = workbench.page;
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await server?.stop();
+    sandbox?.remove();
+  });
+
+  it('"Preview Harris Images" shows the grid of the open config', async () => {
+    await openFile(page, 'tiny.scalenet.json');
+    await runCommand(page, 'ScaleNet: Preview Harris Images');
+    const frame = await webviewFrame(page, '.image-cell img', 'the Harris grid');
+    const cells = await frame.locator('.image-cell img').count();
+    // 8 images (the panel's default) x 1 scale x 5 views.
+    assert.equal(cells, 8 * 5);
+    assert.match(await frame.locator('.status').innerText(), /embedded|fashion/i);
+    await workbench.screenshot('harris-preview');
+  });
+
+  it('"Show Loss Curves" draws the run it is opened on, live', async () => {
+    // One editor group again, so the config opens once and the panel goes beside it.
+    await runCommand(page, 'View: Close All Editors');
+    await openFile(page, 'tiny.scalenet.json');
+    await runCommand(page, 'ScaleNet: Train');
+    const folder = await poll(() => runFolders(sandbox.workspace, TINY_CONFIG.name)[0], {
+      timeoutMs: 60_000,
+      what: 'the run folder',
+    });
+    await runCommand(page, 'ScaleNet: Show Loss Curves');
+    const frame = await webviewFrame(
+      page,
+      'section.chart[data-metric="pretext/loss"]',
+      'the loss chart',
+    );
+    await poll(() => readSummary(folder)?.status === 'completed', {
+      timeoutMs: RUN_TIMEOUT_MS,
+      what: 'the run to complete',
+    });
+    const series = await frame
+      .locator('section.chart[data-metric="pretext/loss"]')
+      .getAttribute('data-series');
+    assert.equal(series, '1');
+    await workbench.screenshot('loss-curves');
+  });
+
+  it('"Open Attention Maps" computes Grad-CAM for the trained run', async () => {
+    await runCommand(page, 'ScaleNet: Open Attention Maps');
+    const frame = await webviewFrame(
+      page,
+      'input[aria-label="Opacity"]',
+      'the attention-map toolbar',
+    );
+    await frame.locator('vscode-button', { hasText: 'Compute' }).click();
+    try {
+      await frame.locator('canvas.heat').first().waitFor({ timeout: 60_000 });
+    } catch (error) {
+      await workbench.screenshot('attention-maps-FAILED');
+      throw new Error(`${error.message}\nstatus: ${await frame.locator('.status').innerText()}`);
+    }
+    // 4 images (0-3) x 1 run x 2 stages.
+    assert.equal(await frame.locator('canvas.heat').count(), 4 * 2);
+    assert.match(await frame.locator('section.image-grid').first().innerText(), /\d+\.\d%/);
+    await workbench.screenshot('attention-maps');
+  });
+});
