@@ -5,7 +5,7 @@
  * augmentations) timed inside the step, as in the training loop. The two steps are
  * interleaved so that load from other processes hits both alike.
  *
- *   node --import tsx bench/simclrThroughput.ts [config] [inputsPerStep]
+ *   node --import tsx bench/simclrThroughput.ts [config] [inputsPerStep] [alpha]
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -45,6 +45,8 @@ export interface SimclrThroughputOptions {
   config?: string;
   /** Network inputs per step; a multiple of 4. */
   inputsPerStep?: number;
+  /** Scale of the images (0.5: multi-scale SimCLR's first stage). */
+  alpha?: number;
   warmup?: number;
   steps?: number;
 }
@@ -52,11 +54,11 @@ export interface SimclrThroughputOptions {
 export async function measureSimclrThroughput(
   options: SimclrThroughputOptions = {},
 ): Promise<SimclrThroughputResult> {
-  const { inputsPerStep = 128, warmup = 3, steps = 10 } = options;
+  const { inputsPerStep = 128, alpha = 1, warmup = 3, steps = 10 } = options;
   const file = resolve(options.config ?? SIMCLR_BENCH_CONFIG);
   const config = resolveConfig(parseConfigText(readFileSync(file, 'utf8'), file), file);
   const data = await loadPreparedData(config);
-  const images = prepareStage(data, 1);
+  const images = prepareStage(data, alpha);
   const build = () =>
     buildModel(modelSpecOf(config.model), {
       inputChannels: config.data.channels,
@@ -113,6 +115,7 @@ if (process.argv[1]?.endsWith('simclrThroughput.ts')) {
     const result = await measureSimclrThroughput({
       config: process.argv[2],
       inputsPerStep: process.argv[3] ? Number(process.argv[3]) : undefined,
+      alpha: process.argv[4] ? Number(process.argv[4]) : undefined,
     });
     const line = (name: string, s: StepThroughput) =>
       `${name.padEnd(9)} ${s.inputsPerSecond.toFixed(1).padStart(7)} inputs/s ` +
