@@ -1,23 +1,20 @@
 /**
- * A built webview (dist/webview/<panel>.js + .css) in real Chromium (playwright-core
- * from test/e2e, Debian's /usr/bin/chromium) under the panels' CSP, with a stub
+ * A built webview (dist/webview/<panel>.js + .css) in real Chromium (playwright-core,
+ * Debian's /usr/bin/chromium) under the panels' CSP, with a stub
  * `acquireVsCodeApi` that records what the webview posts. The page is served from a
  * temporary folder over file://, the way VS Code serves it from localResourceRoots.
  */
 import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from '../e2e/node_modules/playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const ROOT = resolve(__dirname, '../..');
 export const ARTIFACTS = join(ROOT, 'test/e2e/artifacts/webview');
-const PLAYWRIGHT = join(ROOT, 'test/e2e/node_modules/playwright-core');
 const CHROMIUM = '/usr/bin/chromium';
 
 /** Why the browser tests cannot run here, or undefined when they can. */
 export function skipReason(): string | undefined {
-  if (!existsSync(PLAYWRIGHT))
-    return 'test/e2e/node_modules has no playwright-core (run test/e2e/install.sh)';
   if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM}`;
   if (!existsSync(join(ROOT, 'dist/webview/lossCurves.js')))
     return 'dist/webview is not built (npm run build)';
@@ -25,12 +22,6 @@ export function skipReason(): string | undefined {
 }
 
 export async function launch(): Promise<Browser> {
-  type Playwright = typeof import('../e2e/node_modules/playwright-core');
-  // A CommonJS package imported from ESM or CJS: the API is the default export or the module.
-  const loaded = (await import(join(PLAYWRIGHT, 'index.js'))) as Playwright & {
-    default?: Playwright;
-  };
-  const { chromium } = loaded.default ?? loaded;
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PNG } from 'pngjs';
-import type { Browser } from '../e2e/node_modules/playwright-core';
+import type { Browser } from 'playwright-core';
 import { chooseBackend } from '../../sidecar/backend/chooseBackend';
 import { resolveConfig } from '../../sidecar/config/resolveConfig';
 import { computeGradcam } from '../../sidecar/gradcam/computeGradcam';
