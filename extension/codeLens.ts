@@ -1,12 +1,38 @@
 /**
  * "▶ Train" above a `*.scalenet.json`, or "■ Stop" with the run's live progress while
- * that config is training. The lenses run the same commands as the palette.
+ * that config is training; then "Preview inputs", "Attention maps" and "Compare runs".
+ * The lenses run the same commands as the palette.
  */
 import * as vscode from 'vscode';
 import type { ActiveRunTracker } from './activeRun';
 import { CONFIG_SUFFIX } from './configFiles';
 import { shortProgress } from './progressText';
 import type { TrainArgs } from './commands/train';
+
+const top = new vscode.Range(0, 0, 0, 0);
+
+/** What the config's data and runs look like: the same commands as the palette. */
+function lookLenses(uri: vscode.Uri): vscode.CodeLens[] {
+  return [
+    new vscode.CodeLens(top, {
+      title: 'Preview inputs',
+      command: 'scalenet.previewHarris',
+      arguments: [uri],
+      tooltip: "Harris, gray and scaled images of this config's dataset",
+    }),
+    new vscode.CodeLens(top, {
+      title: 'Attention maps',
+      command: 'scalenet.openAttentionMaps',
+      arguments: [uri],
+      tooltip: 'Grad-CAM of trained runs, stage by stage',
+    }),
+    new vscode.CodeLens(top, {
+      title: 'Compare runs',
+      command: 'scalenet.compareRuns',
+      tooltip: 'Completed runs side by side, mean ± std over seeds',
+    }),
+  ];
+}
 
 class ConfigCodeLensProvider implements vscode.CodeLensProvider {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
@@ -21,7 +47,10 @@ class ConfigCodeLensProvider implements vscode.CodeLensProvider {
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     if (!document.uri.path.endsWith(CONFIG_SUFFIX)) return [];
-    const top = new vscode.Range(0, 0, 0, 0);
+    return [...this.runLenses(document), ...lookLenses(document.uri)];
+  }
+
+  private runLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const run = this.runs.run;
     if (run && this.runs.isRunning(document.uri)) {
       const progress = run.progress ? shortProgress(run.progress) : 'starting…';

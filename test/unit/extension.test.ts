@@ -35,6 +35,14 @@ let extension: ExtensionModule;
 /** Loaded after fake.install(), like everything that imports `vscode`. */
 let runActiveKey: string;
 
+const LOOK_LENSES = ['Preview inputs', 'Attention maps', 'Compare runs'];
+
+function lensCommands(): (string | undefined)[] {
+  return fake.state.codeLensProviders
+    .flatMap((p) => p.provideCodeLenses(document))
+    .map((l) => l.command?.command);
+}
+
 function lensTitles(): string[] {
   return fake.state.codeLensProviders
     .flatMap((p) => p.provideCodeLenses(document))
@@ -82,7 +90,14 @@ void describe('extension (stand-in vscode, real fixture sidecar)', () => {
     assert.equal(fake.state.statusBar.text, '$(circuit-board) ScaleNet');
     assert.equal(fake.state.statusBar.visible, true);
     assert.equal(fake.state.contextKeys.get('scalenet.runActive'), false);
-    assert.deepEqual(lensTitles(), ['▶ Train']);
+    assert.deepEqual(lensTitles(), ['▶ Train', ...LOOK_LENSES]);
+    // Each lens runs the palette's command.
+    assert.deepEqual(lensCommands(), [
+      'scalenet.train',
+      'scalenet.previewHarris',
+      'scalenet.openAttentionMaps',
+      'scalenet.compareRuns',
+    ]);
   });
 
   void it('registers exactly the commands, settings and schema the manifest declares', () => {
@@ -166,7 +181,14 @@ void describe('extension (stand-in vscode, real fixture sidecar)', () => {
       buttons: ['Reveal Run Folder', 'Show Log'],
     });
     assert.equal(fake.state.contextKeys.get('scalenet.runActive'), false);
-    assert.deepEqual(lensTitles(), ['▶ Train']);
+    assert.deepEqual(lensTitles(), ['▶ Train', ...LOOK_LENSES]);
+    // Each lens runs the palette's command.
+    assert.deepEqual(lensCommands(), [
+      'scalenet.train',
+      'scalenet.previewHarris',
+      'scalenet.openAttentionMaps',
+      'scalenet.compareRuns',
+    ]);
     assert.equal(fake.state.statusBar.text, '$(circuit-board) ScaleNet: Fixture CPU');
     // runsDir: the setting's default, under the workspace folder; logs reach the channel.
     const started = fake.state.log.find((l) => l.includes('Run fixture-1 started'));
