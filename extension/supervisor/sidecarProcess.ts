@@ -72,7 +72,7 @@ export function startSidecarProcess(
     ...options.env,
     // VS Code's executable is Electron: this makes it behave as plain Node.
     ...(useOwnRuntime ? { ELECTRON_RUN_AS_NODE: '1' } : {}),
-    ...(threads > 0 ? { SCALENET_THREADS: String(threads) } : {}),
+    ...(threads > 0 ? { SCALENET_WASM_THREADS: String(threads) } : {}),
   };
   const execArgv = [
     '--enable-source-maps',

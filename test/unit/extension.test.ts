@@ -236,7 +236,7 @@ void describe('extension (stand-in vscode, real fixture sidecar)', () => {
     // A settings change restarts the sidecar, which then inherits the crash switch.
     process.env.FIXTURE_CRASH_DURING_RUN = '1';
     fake.changeSettings({ 'scalenet.threads': 2 });
-    await waitUntil(() => fake.state.log.some((l) => l.includes('SCALENET_THREADS":"2"')));
+    await waitUntil(() => fake.state.log.some((l) => l.includes('SCALENET_WASM_THREADS":"2"')));
     fake.state.nextAnswer = 'Resume';
     delete process.env.FIXTURE_CRASH_DURING_RUN; // the restart after the crash behaves
     await train();

@@ -111,7 +111,7 @@ void describe('SidecarSupervisor', () => {
     const envLine = h.logs.find((l) => l.message.includes('fixture env'))!.message;
     const env = JSON.parse(envLine.slice(envLine.indexOf('{'))) as Record<string, unknown>;
     assert.equal(env.ELECTRON_RUN_AS_NODE, '1', 'own runtime runs Electron as Node');
-    assert.equal(env.SCALENET_THREADS, '3');
+    assert.equal(env.SCALENET_WASM_THREADS, '3');
     assert.deepEqual(env.execArgv, ['--enable-source-maps']);
 
     // Any request of the contract passes through.
