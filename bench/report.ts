@@ -6,6 +6,7 @@ import type { PipelineBenchResult } from './pipeline';
 import type { TorchReference } from './torchReference';
 import type { TrainBenchResult } from './trainBench';
 import type { TrainCase } from './trainWorker';
+import type { SimclrThroughputResult } from './simclrThroughput';
 
 export interface CaseRecord {
   id: string;
@@ -26,6 +27,8 @@ export interface BenchRecord {
   loadAverage: { start: number; end: number };
   cases: CaseRecord[];
   pipeline?: PipelineBenchResult | { error: string };
+  /** SimCLR's step next to the rotation step on the same trunk and inputs. */
+  simclr?: SimclrThroughputResult | { error: string };
   firstProgress?: FirstProgressResult | { error: string };
   /** The same with SCALENET_WASM_THREADS (threads cost start-up time). */
   firstProgressThreads?: FirstProgressResult | { error: string };
@@ -111,6 +114,14 @@ export function formatTable(record: BenchRecord): string {
         `= ${num(p.samplesPerSecond / trainRate, 0)}x the default model's training rate`,
     );
   } else if (p) out.push(`input pipeline: FAILED ${p.error}`);
+  const sim = record.simclr;
+  if (sim && !('error' in sim)) {
+    out.push(
+      `SimCLR vs rotation step (${sim.inputSize}px, ${sim.inputsPerStep} inputs/step): ` +
+        `${num(sim.simclr.inputsPerSecond)} vs ${num(sim.rotation.inputsPerSecond)} inputs/s ` +
+        `(ratio ${num(sim.ratio, 2)}); per source image ${num(sim.simclr.imagesPerSecond)} vs ${num(sim.rotation.imagesPerSecond)}`,
+    );
+  } else if (sim) out.push(`SimCLR throughput: FAILED ${sim.error}`);
   for (const [f, what] of [
     [record.firstProgress, ''],
     [record.firstProgressThreads, ' with threads'],

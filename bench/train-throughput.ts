@@ -3,7 +3,7 @@
  * input pipeline, the sidecar's time to first progress, and PyTorch as the reference
  * when installed. Writes bench/results/<date>-<time>-<host>.json and prints a short table.
  *
- *   --only default,r18-16,r18-32,pipeline,first-progress,torch   run a subset
+ *   --only default,r18-16,r18-32,pipeline,simclr,first-progress,torch   run a subset
  *   --compare NAME=ENV=VALUE   also time the default model and ResNet-18 16x16 with that
  *                              environment's kernel set (e.g. SCALENET_WASM_KERNELS=-bnGrad,
  *                              the kernels before a change), step by step in the same process
@@ -15,10 +15,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { chooseBackend } from '../sidecar/backend/chooseBackend';
 import { measureFirstProgress } from './firstProgress';
 import { measurePipeline } from './pipeline';
 import { formatTable, type BenchRecord, type CaseRecord } from './report';
 import { runTrainCase } from './runWorker';
+import { measureSimclrThroughput } from './simclrThroughput';
 import { runTorchReference } from './torchReference';
 import type { TrainCase } from './trainWorker';
 import { DEFAULT_CONFIG } from './trainBench';
@@ -134,6 +136,13 @@ async function main(): Promise<void> {
       scales: [1],
       batchSize: 32,
     }).catch(errorOf);
+  }
+  if (wanted('simclr')) {
+    process.stderr.write('bench: SimCLR step vs rotation step ...\n');
+    // Same trunk, same 128 network inputs per step, interleaved (bench/simclrThroughput.ts).
+    record.simclr = await chooseBackend('auto')
+      .then(() => measureSimclrThroughput({ steps: steps(8) }))
+      .catch(errorOf);
   }
   if (wanted('first-progress')) {
     process.stderr.write('bench: sidecar time to first progress ...\n');
