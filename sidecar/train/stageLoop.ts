@@ -192,7 +192,15 @@ export async function runStageLoop<O extends tf.Optimizer>(
       }
       const validationAccuracy = stageTask.heldOutAccuracy();
       const prefix = `stage${stage + 1}`;
-      const monitored = run.afterEpoch ? await run.afterEpoch(scales[stage]) : {};
+      // A stop during the monitor skips its metrics; the epoch still ends normally and the
+      // next step's check writes the checkpoint, so a stop never loses the epoch.
+      const monitored =
+        run.afterEpoch && !signal.aborted
+          ? await run.afterEpoch(scales[stage]).catch((error: unknown) => {
+              if (signal.aborted) return {};
+              throw error;
+            })
+          : {};
       const epochMetrics: Record<string, number> = {
         ...monitored,
         'pretext/loss': tally.lossSum / Math.max(1, tally.seen),

@@ -244,6 +244,27 @@ describe('sidecar over JSON-RPC', () => {
     assert.equal(done.status, 'completed');
   });
 
+  it('a stop during the epoch-end kNN monitor still ends with a checkpoint to resume from', async () => {
+    const configPath = join(workDir, 'stop-knn.scalenet.json');
+    const config = tinyConfig({
+      name: 'stop-knn',
+      data: { dataset: 'embedded', limit: 64 },
+      pretext: { scales: [1], epochs: [3], batchSize: 16, heldOut: 40 },
+      evaluation: { testImages: 1000, knn: { enabled: true, bankImages: 3000 } },
+    });
+    writeFileSync(configPath, JSON.stringify(config));
+    const started = await sidecar.connection.sendRequest(RunStartRequest.type, { configPath });
+    // The last step of epoch 1: the held-out check and the kNN monitor (4,000 images) follow.
+    await sidecar.waitProgress((p) => p.runId === started.runId && p.epoch === 1 && p.step === 4);
+    await sidecar.connection.sendRequest(RunStopRequest.type, { runId: started.runId });
+    const stopped = await sidecar.waitFinished(started.runId);
+    assert.equal(stopped.status, 'stopped');
+    assert.ok(stopped.checkpoint, 'a checkpoint to resume from');
+    const state = readJson<{ epoch: number; step: number }>(join(stopped.checkpoint, 'state.json'));
+    assert.equal(state.epoch, 1, 'epoch 1 is kept: resume starts epoch 2');
+    assert.equal(state.step, 0);
+  });
+
   it('rejects a bad config with the file, the field and the fix', async () => {
     const configPath = join(workDir, 'bad.scalenet.json');
     writeFileSync(configPath, JSON.stringify(tinyConfig({ pretext: { scales: [1, 0.5] } })));
