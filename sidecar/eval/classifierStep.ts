@@ -4,22 +4,13 @@
  * 32x32 needs ~3.5 GiB for 64 images), and classification accuracy in inference mode.
  */
 import * as tf from '@tensorflow/tfjs';
+import { l2Penalty } from '../models/weightDecay';
 import { allIndices, checkpointLoop, chunks, inputBatch, type InputBatch } from './batches';
 import type { EvalHooks, InputPrep, LabelledImages } from './types';
 
 export interface StepResult {
   loss: number;
   correct: number;
-}
-
-/** L2 on kernels only (not biases or batch-norm scales), as the pretext trainer. */
-function l2Penalty(model: tf.LayersModel, weightDecay: number): tf.Scalar | null {
-  const kernels = model.trainableWeights.filter((w) => w.name.includes('kernel'));
-  if (weightDecay === 0 || kernels.length === 0) return null;
-  return tf.mul<tf.Scalar>(
-    tf.addN(kernels.map((w) => tf.sum(tf.square(w.read())))),
-    weightDecay / 2,
-  );
 }
 
 function rowsOf(batch: InputBatch, start: number, end: number): tf.Tensor4D {

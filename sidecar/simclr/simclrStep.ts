@@ -4,6 +4,7 @@
  * from the loop so that tests and the benchmark time exactly what training runs.
  */
 import * as tf from '@tensorflow/tfjs';
+import { l2Penalty } from '../models/weightDecay';
 import { contrastiveHits, ntXentLoss } from './ntXent';
 import type { ViewBatch } from './viewBatch';
 
@@ -27,15 +28,6 @@ export interface SimclrStepResult {
   loss: number;
   /** Views whose nearest other view is their positive. */
   correct: number;
-}
-
-function l2Penalty(model: tf.LayersModel, weightDecay: number): tf.Scalar | undefined {
-  const kernels = model.trainableWeights.filter((w) => w.name.includes('kernel'));
-  if (weightDecay === 0 || kernels.length === 0) return undefined;
-  return tf.mul<tf.Scalar>(
-    tf.addN(kernels.map((w) => tf.sum(tf.square(w.read())))),
-    weightDecay / 2,
-  );
 }
 
 export function simclrTrainStep(

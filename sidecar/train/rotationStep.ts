@@ -3,6 +3,7 @@
  * from the loop so that tests and the benchmark time exactly what training runs.
  */
 import * as tf from '@tensorflow/tfjs';
+import { l2Penalty } from '../models/weightDecay';
 
 export interface RotationBatch {
   /** [count, size, size, channels], standardised. */
@@ -17,16 +18,6 @@ export interface RotationBatch {
 export interface StepResult {
   loss: number;
   correct: number;
-}
-
-function l2Penalty(model: tf.LayersModel, weightDecay: number): tf.Scalar | undefined {
-  // Kernels only (not biases or batch-norm scales), as PyTorch's usual ResNet recipe.
-  const kernels = model.trainableWeights.filter((w) => w.name.includes('kernel'));
-  if (weightDecay === 0 || kernels.length === 0) return undefined;
-  return tf.mul<tf.Scalar>(
-    tf.addN(kernels.map((w) => tf.sum(tf.square(w.read())))),
-    weightDecay / 2,
-  );
 }
 
 export function trainStep(
