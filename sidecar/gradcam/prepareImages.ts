@@ -5,16 +5,17 @@
  * standardised with the run's stats. Dataset images, image files and PNG bytes from a
  * client all go through the same steps.
  */
+import { loadConfigFile } from '../config/loadConfigFile';
 import { basename } from 'node:path';
 import { PNG } from 'pngjs';
 import { DataError, type ImageDataset } from '../data/dataset';
 import { ParamsError } from '../inspect/errors';
 import type { Raster } from '../inspect/png';
-import { loadSplit, rasterAt, readConfig, readImageFile } from '../inspect/source';
+import { loadSplit, rasterAt, readImageFile } from '../inspect/source';
 import type { GradcamImages, ScaleNetConfig } from '../protocol';
 import { gray8 } from '../transforms/gray';
 import { applyInputMode, HarrisCache } from '../transforms/inputMode';
-import { resizeBilinear } from '../transforms/resize';
+import { resizeToBytes } from '../transforms/resize';
 import { rotateInto } from '../transforms/rotate';
 import { standardize, type ChannelStats } from '../transforms/standardize';
 import type { ImageSet } from '../transforms/types';
@@ -32,9 +33,8 @@ export interface SourceImage {
 /** One image resized to size x size, rounded to bytes. */
 export function resizeRaster(img: Raster, size: number): Raster {
   if (img.height === size && img.width === size) return img;
-  const out = resizeBilinear(img.data, img.height, img.width, img.channels, size, size);
   return {
-    data: Uint8Array.from(out, Math.round),
+    data: resizeToBytes(img.data, img.height, img.width, img.channels, size, size),
     height: size,
     width: size,
     channels: img.channels,
@@ -91,7 +91,7 @@ export async function sourceImages(
 ): Promise<SourceImage[]> {
   switch (images.kind) {
     case 'dataset': {
-      const config = images.configPath ? readConfig(images.configPath) : runConfig;
+      const config = images.configPath ? loadConfigFile(images.configPath) : runConfig;
       const split = images.split ?? 'test';
       const ds = await loadSplit(config, split);
       if (images.indices.length > MAX_IMAGES)

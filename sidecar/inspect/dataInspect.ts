@@ -2,6 +2,7 @@
  * `data/inspect`: what a config's data is before any training: sizes, classes and their
  * counts, what the subset selects, the input size at each scale, and a few samples.
  */
+import { loadConfigFile } from '../config/loadConfigFile';
 import { basename } from 'node:path';
 import { DataError, type ImageDataset } from '../data/dataset';
 import { EMBEDDED_NAME } from '../data/embedded';
@@ -10,7 +11,7 @@ import type { DataInspectParams, DataInspectResult, DataSample, SplitSummary } f
 import { scaledSize } from '../transforms/resize';
 import { countParam } from './errors';
 import { encodePngBase64 } from './png';
-import { loadSplit, pretextIndices, rasterAt, readConfig, type SourceConfig } from './source';
+import { loadSplit, pretextIndices, rasterAt, type SourceConfig } from './source';
 
 const MAX_SAMPLES = 64;
 
@@ -54,7 +55,10 @@ async function loadTest(
 }
 
 export async function dataInspect(params: DataInspectParams): Promise<DataInspectResult> {
-  const source = { config: readConfig(params.configPath, params.config), file: params.configPath };
+  const source = {
+    config: loadConfigFile(params.configPath, params.config),
+    file: params.configPath,
+  };
   const { data, pretext } = source.config;
   const train = await loadSplit(source.config, 'train');
   const { test, problem } = await loadTest(source);

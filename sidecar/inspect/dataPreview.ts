@@ -3,6 +3,7 @@
  * column per (scale, input mode), made with the trainer's own steps: resize by alpha to
  * bytes, then the input mode (hybrid as the first epoch chooses, by subset position).
  */
+import { loadConfigFile } from '../config/loadConfigFile';
 import type {
   DataPreviewColumn,
   DataPreviewParams,
@@ -13,7 +14,7 @@ import { applyInputModeInto, HarrisCache, type InputModeContext } from '../trans
 import type { ImageSet } from '../transforms/types';
 import { countParam, ParamsError } from './errors';
 import { composeGrid, encodePngBase64, gridSize, type Raster } from './png';
-import { loadSplit, pretextIndices, rasterAt, readConfig } from './source';
+import { loadSplit, pretextIndices, rasterAt } from './source';
 import { resizeRaster } from './views';
 
 const MODES: InputMode[] = ['original', 'harris', 'gray', 'gray-harris', 'hybrid'];
@@ -40,7 +41,10 @@ function packed(images: Raster[], scale: number, name: string): ImageSet {
 }
 
 export async function dataPreview(params: DataPreviewParams): Promise<DataPreviewResult> {
-  const source = { config: readConfig(params.configPath, params.config), file: params.configPath };
+  const source = {
+    config: loadConfigFile(params.configPath, params.config),
+    file: params.configPath,
+  };
   const { config } = source;
   const train = await loadSplit(config, 'train');
   const count = countParam(params.count, 8, MAX_ROWS, 'count');

@@ -4,36 +4,15 @@
  * datasets load with the same options as training, so a preview shows the run's images.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { ConfigError } from '../config/configError';
-import { parseConfigText, resolveConfig } from '../config/resolveConfig';
+import { loadConfigFile } from '../config/loadConfigFile';
 import { DataError, loadDataset, type ImageDataset } from '../data/dataset';
 import { decodePng, type DecodedImage } from '../data/folder';
 import { decodeJpeg, loadOptionsFor } from '../data/loadOptions';
 import { selectSubset } from '../data/subset';
 import type { DatasetSplit, ImageSource, ScaleNetConfig } from '../protocol';
 import type { Raster } from './png';
-
-/** A resolved config whose data.path is absolute (relative paths mean: beside the config). */
-export function readConfig(configPath: string, raw?: unknown): ScaleNetConfig {
-  if (raw === undefined) {
-    let text: string;
-    try {
-      text = readFileSync(configPath, 'utf8');
-    } catch (error) {
-      throw new ConfigError(
-        configPath,
-        '',
-        `cannot be read (${(error as Error).message})`,
-        'Check the path of the config file.',
-      );
-    }
-    raw = parseConfigText(text, configPath);
-  }
-  const config = resolveConfig(raw, configPath);
-  if (config.data.path) config.data.path = resolve(dirname(configPath), config.data.path);
-  return config;
-}
 
 /** A resolved config and the file its errors name. */
 export interface SourceConfig {
@@ -45,11 +24,11 @@ export interface SourceConfig {
 export function configOf(source: ImageSource): SourceConfig | undefined {
   switch (source.kind) {
     case 'config':
-      return { config: readConfig(source.configPath, source.config), file: source.configPath };
+      return { config: loadConfigFile(source.configPath, source.config), file: source.configPath };
     case 'data': {
       // Resolved inside an otherwise default config, so the data gets the same defaults.
       const file = resolve(source.baseDir, '(data section)');
-      return { config: readConfig(file, { data: source.data }), file };
+      return { config: loadConfigFile(file, { data: source.data }), file };
     }
     case 'files':
       return undefined;

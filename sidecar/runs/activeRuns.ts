@@ -4,10 +4,9 @@
  * One run at a time: tfjs shares one engine per process, and two runs would only
  * halve each other's speed.
  */
-import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { ConfigError } from '../config/configError';
-import { parseConfigText, resolveConfig } from '../config/resolveConfig';
+import { loadConfigFile } from '../config/loadConfigFile';
 import type {
   RunFinishedParams,
   RunProgressParams,
@@ -29,30 +28,6 @@ export interface ActiveRunsHooks {
 interface ActiveRun {
   controller: AbortController;
   done: Promise<void>;
-}
-
-function readConfig(params: RunStartParams): ScaleNetConfig {
-  let raw = params.config;
-  if (raw === undefined) {
-    let text: string;
-    try {
-      text = readFileSync(params.configPath, 'utf8');
-    } catch (error) {
-      throw new ConfigError(
-        params.configPath,
-        '',
-        `cannot be read (${(error as Error).message})`,
-        'Check the path of the config file.',
-      );
-    }
-    raw = parseConfigText(text, params.configPath);
-  }
-  const config = resolveConfig(raw, params.configPath);
-  // The run folder keeps a config that works from anywhere: its paths are absolute.
-  const base = dirname(params.configPath);
-  if (config.data.path) config.data.path = resolve(base, config.data.path);
-  if (config.data.subset) config.data.subset = resolve(base, config.data.subset);
-  return config;
 }
 
 /** The backend is chosen once per sidecar; a config that needs another one says so. */
@@ -84,7 +59,7 @@ export class ActiveRuns {
       runDir = params.resume;
       config = readRunConfig(runDir);
     } else {
-      config = readConfig(params);
+      config = loadConfigFile(params.configPath, params.config);
       checkBackend(config, params.configPath, this.hooks.backendName());
       const runsDir = params.runsDir ?? resolve(dirname(params.configPath), config.runsDir);
       runDir = createRunDir(runsDir, config);

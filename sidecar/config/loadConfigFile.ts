@@ -1,0 +1,32 @@
+/**
+ * A config as every sidecar request reads it: the client's JSON when it sent one (an
+ * unsaved editor), else the file; resolved and checked; its paths made absolute against
+ * the config's folder, so the copy kept in a run folder works from anywhere.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { ScaleNetConfig } from '../protocol';
+import { ConfigError } from './configError';
+import { parseConfigText, resolveConfig } from './resolveConfig';
+
+export function loadConfigFile(configPath: string, raw?: unknown): ScaleNetConfig {
+  if (raw === undefined) {
+    let text: string;
+    try {
+      text = readFileSync(configPath, 'utf8');
+    } catch (error) {
+      throw new ConfigError(
+        configPath,
+        '',
+        `cannot be read (${(error as Error).message})`,
+        'Check the path of the config file.',
+      );
+    }
+    raw = parseConfigText(text, configPath);
+  }
+  const config = resolveConfig(raw, configPath);
+  const base = dirname(configPath);
+  if (config.data.path) config.data.path = resolve(base, config.data.path);
+  if (config.data.subset) config.data.subset = resolve(base, config.data.subset);
+  return config;
+}
