@@ -6,19 +6,16 @@
 import type { HarrisParams } from '../protocol';
 import { toGray } from '../transforms/gray';
 import { HarrisDetector, paintCornersInto } from '../transforms/harris';
-import { resizeByAlpha } from '../transforms/resize';
+import { resizeToBytes, scaledSize } from '../transforms/resize';
 import type { Raster } from './png';
 
 /** Resize by alpha to bytes, as the trainer's stage preparation does; alpha 1 is the image. */
 export function resizeRaster(img: Raster, alpha: number): Raster {
   if (alpha === 1) return img;
-  const r = resizeByAlpha(img.data, img.height, img.width, img.channels, alpha);
-  return {
-    data: Uint8Array.from(r.data, (v) => Math.round(v)),
-    height: r.height,
-    width: r.width,
-    channels: img.channels,
-  };
+  const height = scaledSize(img.height, alpha);
+  const width = scaledSize(img.width, alpha);
+  const data = resizeToBytes(img.data, img.height, img.width, img.channels, height, width);
+  return { data, height, width, channels: img.channels };
 }
 
 /** One detector per image size within a request: scratch buffers and tap tables are reused. */

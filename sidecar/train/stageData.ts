@@ -12,7 +12,7 @@ import { selectSubset } from '../data/subset';
 import { parseSubset, type SubsetRecord } from '../data/subsetFile';
 import type { InputMode, ScaleNetConfig } from '../protocol';
 import { applyInputMode, HarrisCache, hybridPicksHarris } from '../transforms/inputMode';
-import { resizeBilinear, scaledSize } from '../transforms/resize';
+import { resizeToBytes, scaledSize } from '../transforms/resize';
 import { buildRotationBatch } from '../transforms/rotationBatch';
 import { computeChannelStats, type ChannelStats } from '../transforms/standardize';
 import type { ImageSet } from '../transforms/types';
@@ -130,21 +130,19 @@ function resizedSubset(ds: ImageDataset, indices: Int32Array, alpha: number): Im
   const pixels = size * size * ds.channels;
   const sourceBytes = ds.height * ds.width * ds.channels;
   const images = new Uint8Array(indices.length * pixels);
-  const resized = new Float32Array(pixels);
-  indices.forEach((index, i) => {
-    resizeBilinear(
+  indices.forEach((index, i) =>
+    resizeToBytes(
       ds.images,
       ds.height,
       ds.width,
       ds.channels,
       size,
       size,
-      resized,
-      undefined,
       index * sourceBytes,
-    );
-    for (let p = 0; p < pixels; p++) images[i * pixels + p] = Math.round(resized[p]);
-  });
+      images,
+      i * pixels,
+    ),
+  );
   return {
     name: `${ds.name}@${size}`,
     images,

@@ -90,3 +90,24 @@ export function resizeByAlpha(
   const width = scaledSize(w, alpha);
   return { data: resizeBilinear(img, h, w, c, height, width), height, width };
 }
+
+/**
+ * Resize to outH x outW and round back to bytes: what an image stored at that size would
+ * be. Training, previews and Grad-CAM all prepare scaled images this way, so they agree
+ * pixel for pixel. Writes into `out` at `outOffset` when given.
+ */
+export function resizeToBytes(
+  src: Pixels,
+  inH: number,
+  inW: number,
+  c: number,
+  outH: number,
+  outW: number,
+  srcOffset = 0,
+  out: Uint8Array = new Uint8Array(outH * outW * c),
+  outOffset = 0,
+): Uint8Array {
+  const resized = resizeBilinear(src, inH, inW, c, outH, outW, undefined, undefined, srcOffset);
+  for (let i = 0; i < resized.length; i++) out[outOffset + i] = Math.round(resized[i]);
+  return out;
+}
