@@ -30,7 +30,7 @@ export SCALENET_E2E_VSIX="$root/scalenet.vsix"
 
 cd "$here"
 # The webview panels in plain Chromium (test/webview) use the same browser install.
-node --import tsx --test --test-concurrency=1 host.test.mjs ui.test.mjs panels.test.mjs ../webview/panels.test.ts
+node --import tsx --test --test-concurrency=1 host.test.mjs ui.test.mjs panels.test.mjs ../webview/*.test.ts
 status=$?
 echo "e2e: $([ $status -eq 0 ] && echo passed || echo FAILED) in $(($(date +%s) - start)) s (screenshots in test/e2e/artifacts/)"
 exit $status
