@@ -4,7 +4,7 @@
  * from the loop so that tests and the benchmark time exactly what training runs.
  */
 import * as tf from '@tensorflow/tfjs';
-import { l2Penalty } from '../models/weightDecay';
+import { minimizeStep } from '../train/minimizeStep';
 import { contrastiveHits, ntXentLoss } from './ntXent';
 import type { ViewBatch } from './viewBatch';
 
@@ -37,26 +37,10 @@ export function simclrTrainStep(
   temperature: number,
   weightDecay: number,
 ): SimclrStepResult {
-  let correct: tf.Scalar | undefined;
-  const loss = tf.tidy(() => {
-    const x = tf.tensor4d(batch.x, [batch.count, batch.size, batch.size, batch.channels]);
-    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    return optimizer.minimize(
-      () => {
-        const z = model.apply(x, { training: true }) as tf.Tensor2D;
-        correct = tf.keep(contrastiveHits(z, temperature));
-        const nt = ntXentLoss(z, temperature);
-        const penalty = l2Penalty(model, weightDecay);
-        return penalty ? tf.add<tf.Scalar>(nt, penalty) : nt;
-      },
-      true,
-      vars,
-    ) as tf.Scalar;
-  });
-  const result = { loss: loss.dataSync()[0], correct: correct ? correct.dataSync()[0] : 0 };
-  loss.dispose();
-  correct?.dispose();
-  return result;
+  return minimizeStep(model, optimizer, batch, weightDecay, (z) => ({
+    loss: ntXentLoss(z, temperature),
+    hits: contrastiveHits(z, temperature),
+  }));
 }
 
 /** Contrastive top-1 accuracy over view batches, inference mode (batch-norm moving stats). */

@@ -3,7 +3,7 @@
  * from the loop so that tests and the benchmark time exactly what training runs.
  */
 import * as tf from '@tensorflow/tfjs';
-import { l2Penalty } from '../models/weightDecay';
+import { minimizeStep, type StepResult } from './minimizeStep';
 
 export interface RotationBatch {
   /** [count, size, size, channels], standardised. */
@@ -15,10 +15,7 @@ export interface RotationBatch {
   channels: number;
 }
 
-export interface StepResult {
-  loss: number;
-  correct: number;
-}
+export type { StepResult } from './minimizeStep';
 
 export function trainStep(
   model: tf.LayersModel,
@@ -26,29 +23,15 @@ export function trainStep(
   batch: RotationBatch,
   weightDecay: number,
 ): StepResult {
-  let correct: tf.Scalar | undefined;
-  const loss = tf.tidy(() => {
-    const x = tf.tensor4d(batch.x, [batch.count, batch.size, batch.size, batch.channels]);
-    const labels = tf.tensor1d(batch.labels, 'int32');
-    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    return optimizer.minimize(
-      () => {
-        const logits = model.apply(x, { training: true }) as tf.Tensor2D;
-        correct = tf.keep(
-          tf.sum<tf.Scalar>(tf.cast(tf.equal(tf.argMax(logits, -1), labels), 'int32')),
-        );
-        const ce = tf.losses.softmaxCrossEntropy(tf.oneHot(labels, 4), logits);
-        const penalty = l2Penalty(model, weightDecay);
-        return (penalty ? ce.add(penalty) : ce) as tf.Scalar;
-      },
-      true,
-      vars,
-    ) as tf.Scalar;
-  });
-  const result = { loss: loss.dataSync()[0], correct: correct ? correct.dataSync()[0] : 0 };
-  loss.dispose();
-  correct?.dispose();
-  return result;
+  const labels = tf.tensor1d(batch.labels, 'int32');
+  try {
+    return minimizeStep(model, optimizer, batch, weightDecay, (logits) => ({
+      loss: tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(tf.oneHot(labels, 4), logits),
+      hits: tf.sum<tf.Scalar>(tf.cast(tf.equal(tf.argMax(logits, -1), labels), 'int32')),
+    }));
+  } finally {
+    labels.dispose();
+  }
 }
 
 /** Rotation accuracy over prepared batches, inference mode (batch-norm moving stats). */
