@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { ActiveRunTracker } from './activeRun';
 import { CONFIG_SUFFIX } from './configFiles';
+import { configErrors, problemCount } from './configProblems';
 import { shortProgress } from './progressText';
 import type { TrainArgs } from './commands/train';
 
@@ -42,7 +43,11 @@ class ConfigCodeLensProvider implements vscode.CodeLensProvider {
   constructor(private readonly runs: ActiveRunTracker) {
     // Progress arrives a few times a second at most (sidecar throttling), so a refresh
     // per change is cheap.
-    this.subscription = runs.onDidChange(() => this.changeEmitter.fire());
+    this.subscription = vscode.Disposable.from(
+      runs.onDidChange(() => this.changeEmitter.fire()),
+      // The Train lens counts the config's errors.
+      vscode.languages.onDidChangeDiagnostics(() => this.changeEmitter.fire()),
+    );
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
@@ -68,12 +73,19 @@ class ConfigCodeLensProvider implements vscode.CodeLensProvider {
       ];
     }
     const args: TrainArgs = { uri: document.uri };
+    const errors = configErrors(document.uri);
+    const problems =
+      errors.length === 0
+        ? undefined
+        : `${problemCount(errors.length)}: ${errors.map((e) => e.message).join('; ')}`;
     return [
       new vscode.CodeLens(top, {
-        title: '▶ Train',
+        title: problems ? `▶ Train (${problemCount(errors.length)})` : '▶ Train',
         command: 'scalenet.train',
         arguments: [args],
-        tooltip: run ? `${run.name} is training; one run at a time` : 'Train this config',
+        tooltip: run
+          ? `${run.name} is training; one run at a time`
+          : (problems ?? 'Train this config'),
       }),
     ];
   }

@@ -13,6 +13,8 @@ import {
   type BackendPreference,
   type ConfigError,
   type RunFinishedParams,
+  failureText,
+  resultLines,
 } from '../../sidecar/protocol';
 import { ProgressView } from '../progressView';
 import { openSession } from '../sidecarSession';
@@ -29,14 +31,15 @@ function printResult(result: RunFinishedParams): void {
   for (const [metric, value] of Object.entries(result.metrics).sort()) {
     console.log(`  ${metric.padEnd(28)} ${Number.isInteger(value) ? value : value.toFixed(4)}`);
   }
-  if (result.metrics['pretext/accuracy'] !== undefined) {
-    console.log(
-      `Final rotation accuracy (held-out): ${result.metrics['pretext/accuracy'].toFixed(4)}`,
-    );
+  const results = resultLines(result.metrics);
+  if (results.length > 0) {
+    console.log('Results:');
+    for (const line of results) {
+      console.log(`  ${line.label.padEnd(30)} ${(line.value * 100).toFixed(2)}%`);
+    }
   }
   if (result.error) {
-    console.error(`Error (${result.error.code}): ${result.error.message}`);
-    if (result.error.fix) console.error(`Fix: ${result.error.fix}`);
+    console.error(`Error (${result.error.code}): ${failureText(result.error)}`);
   }
   if (result.status === 'stopped') {
     console.log(`Resume with: scalenet train --resume ${result.runDir}`);

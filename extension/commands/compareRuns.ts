@@ -1,8 +1,12 @@
 /**
  * "ScaleNet: Compare Runs": pick completed runs, see them side by side as the paper's
- * Table 3 (mean ± std over seeds) in a read-only markdown preview. From the runs view,
- * the runs selected there are compared without asking.
+ * Table 3 (mean ± std over seeds) in a markdown preview. The table is written into the
+ * runs folder (`comparison-<time>.md`) so that it survives the window, rather than an
+ * unsaved "Untitled" document. From the runs view, the runs selected there are compared
+ * without asking.
  */
+import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunInfo } from '../../sidecar/protocol/index';
 import { comparisonMarkdown } from '../runs/compareTable';
@@ -18,7 +22,7 @@ export async function compareRuns(
   const fromView = (Array.isArray(selected) ? selected : [clicked])
     .map((n) => (n as { kind?: string; run?: RunInfo } | undefined)?.run)
     .filter((r): r is RunInfo => r?.status === 'completed');
-  if (fromView.length > 0) return show(comparisonMarkdown(fromView));
+  if (fromView.length > 0) return show(comparisonMarkdown(fromView), fromView);
   const completed = (await view.list()).filter((r) => r.status === 'completed');
   if (completed.length === 0) {
     void vscode.window.showInformationMessage('ScaleNet: no completed runs to compare yet.');
@@ -35,14 +39,20 @@ export async function compareRuns(
     { title: 'ScaleNet: Compare Runs', canPickMany: true, placeHolder: 'Runs to compare' },
   );
   if (!picked || picked.length === 0) return undefined;
-  return show(comparisonMarkdown(picked.map((p) => p.run)));
+  const runs = picked.map((p) => p.run);
+  return show(comparisonMarkdown(runs), runs);
 }
 
-async function show(markdown: string): Promise<string> {
-  const document = await vscode.workspace.openTextDocument({
-    language: 'markdown',
-    content: markdown,
-  });
-  await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+/** `comparison-20261202-064512.md`: sortable, and one per comparison. */
+export function comparisonFileName(now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `comparison-${stamp}.md`;
+}
+
+async function show(markdown: string, runs: readonly RunInfo[]): Promise<string> {
+  // Beside the runs compared: the folder that holds the first of them.
+  const file = join(dirname(runs[0].runDir), comparisonFileName(new Date()));
+  await writeFile(file, markdown, 'utf8');
+  await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(file));
   return markdown;
 }

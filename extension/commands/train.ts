@@ -5,8 +5,9 @@
  */
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import type { ConfigError } from '../../sidecar/protocol/index';
+import { failureText, resultsHeadline, type ConfigError } from '../../sidecar/protocol/index';
 import type { ActiveRun, ActiveRunTracker } from '../activeRun';
+import { confirmTrainDespiteErrors } from '../configProblems';
 import { chooseConfig, configDisplayName, loadConfig, type LoadedConfig } from '../configFiles';
 import { finalAccuracy, formatPercent, longProgress, runFraction } from '../progressText';
 import type { SidecarClient } from '../supervisor/client';
@@ -42,6 +43,8 @@ export async function train(services: TrainServices, arg?: vscode.Uri | TrainArg
   if (!uri) return;
   const loaded = await loadConfig(uri);
   if (!loaded) return;
+  // A resume trains the run's stored config, not the editor's: no need to ask then.
+  if (!args.resume && !(await confirmTrainDespiteErrors(uri, loaded.name))) return;
 
   let finished: SupervisedRunFinished | undefined;
   try {
@@ -85,6 +88,15 @@ async function runWithProgress(
     configUri: loaded.uri,
     name: configDisplayName(loaded.uri, started.config) || loaded.name,
   });
+
+  if (vscode.workspace.getConfiguration('scalenet').get<boolean>('showLossCurvesOnTrain', true)) {
+    // Beside the config, live; the panel command reveals an open panel instead of a second.
+    vscode.commands
+      .executeCommand('scalenet.showLossCurves', started.runDir)
+      .then(undefined, (error: unknown) =>
+        services.log.warn(`Could not open the loss curves: ${errorMessage(error)}`),
+      );
+  }
 
   let reported = 0;
   const subscriptions: vscode.Disposable[] = [];
@@ -192,8 +204,14 @@ async function showFinished(
   const reveal = 'Reveal Run Folder';
   let answer: string | undefined;
   if (f.status === 'completed') {
+    // Downstream results first-class: what the run was for is the fine-tune / linear / kNN.
+    const results = resultsHeadline(f.metrics);
     const accuracy = finalAccuracy(f);
-    const headline = accuracy === undefined ? '' : `: pretext accuracy ${formatPercent(accuracy)}`;
+    const headline = results
+      ? `: ${results}`
+      : accuracy === undefined
+        ? ''
+        : `: pretext accuracy ${formatPercent(accuracy)}`;
     answer = await vscode.window.showInformationMessage(
       `ScaleNet: ${loaded.name} finished${headline}.`,
       reveal,
@@ -212,9 +230,8 @@ async function showFinished(
       SHOW_LOG,
     );
   } else {
-    const fix = f.error?.fix ? ` ${f.error.fix}` : '';
     answer = await vscode.window.showErrorMessage(
-      `ScaleNet: ${loaded.name} failed: ${f.error?.message ?? 'unknown error'}.${fix}`,
+      `ScaleNet: ${loaded.name} failed: ${failureText(f.error)}`,
       SHOW_LOG,
       ...(f.error?.field ? ['Open Config'] : []),
     );

@@ -124,6 +124,7 @@ void describe('extension (stand-in vscode, real fixture sidecar)', () => {
       'scalenet.backend',
       'scalenet.nodePath',
       'scalenet.runsDir',
+      'scalenet.showLossCurvesOnTrain',
       'scalenet.threads',
     ]);
     const [schema] = manifest.contributes.jsonValidation;
@@ -193,6 +194,14 @@ void describe('extension (stand-in vscode, real fixture sidecar)', () => {
     // runsDir: the setting's default, under the workspace folder; logs reach the channel.
     const started = fake.state.log.find((l) => l.includes('Run fixture-1 started'));
     assert.ok(started?.endsWith(`in ${join(workspace, '.scalenet/runs')}/fixture-1`), started);
+    // scalenet.showLossCurvesOnTrain (on by default) opens the run's live curves.
+    assert.ok(
+      fake.state.executed.some(
+        (e) =>
+          e.id === 'scalenet.showLossCurves' &&
+          e.args[0] === `${join(workspace, '.scalenet/runs')}/fixture-1`,
+      ),
+    );
     assert.ok(fake.state.log.some((l) => l === 'info [sidecar] fixture: a warning on stderr'));
     assert.ok(ms < 6000, `train took ${ms} ms`);
   });

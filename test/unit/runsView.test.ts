@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createRunDir, writeSummary, type RunSummary } from '../../sidecar/runs/runStore';
@@ -301,8 +301,13 @@ void describe('runs view (real run folders through runs/list)', () => {
       row,
       '| scalenet [0.5, 1] | harris | 1, 2, 4, 5 | 82.50 ± 5.00 | 60.00 ± 0.00 | 71.00 ± 2.00 |',
     );
-    assert.deepEqual(views.views.untitled.at(-1), { language: 'markdown', content: markdown });
-    assert.equal(fake.state.executed.at(-1)?.id, 'markdown.showPreview');
+    // Written into the runs folder, not an unsaved "Untitled" document, then previewed.
+    const previewed = fake.state.executed.at(-1);
+    assert.equal(previewed?.id, 'markdown.showPreview');
+    const file = (previewed?.args[0] as fake.Uri).fsPath;
+    assert.equal(dirname(file), dirname(completed2));
+    assert.match(basename(file), /^comparison-\d{8}-\d{6}\.md$/);
+    assert.equal(readFileSync(file, 'utf8'), markdown);
 
     // From the view: the selected runs, no picker; runs that did not complete are left out.
     const picks = fake.state.quickPicks.length;
@@ -367,6 +372,38 @@ void describe('New Config', () => {
 });
 
 void describe('config diagnostics', () => {
+  void it('Train on a config with errors: the lens counts them and Train asks first', async () => {
+    const text = '{\n  "pretext": { "scales": [1, 0.5] }\n}';
+    const dir = mkdtempSync(join(tmpdir(), 'scalenet-broken-'));
+    const uri = fake.Uri.file(join(dir, 'broken.scalenet.json'));
+    writeFileSync(uri.fsPath, text);
+    const document = new views.EditableDocument(uri, text);
+    views.openDocument(document);
+    await waitUntil(() => (views.views.diagnostics.get(uri.toString()) ?? []).length > 0);
+    const errors = views.views.diagnostics.get(uri.toString())!.length;
+    const titles = fake.state.codeLensProviders
+      .flatMap((p) => p.provideCodeLenses(document))
+      .map((l) => l.command?.title);
+    assert.equal(titles[0], `▶ Train (${errors} problem${errors === 1 ? '' : 's'})`);
+
+    const logged = fake.state.log.length;
+    fake.state.nextAnswer = undefined; // the user closes the warning
+    await run('scalenet.train', { uri });
+    const warning = fake.state.messages.at(-1);
+    assert.equal(warning?.kind, 'warning');
+    assert.match(
+      warning?.text ?? '',
+      /^ScaleNet: broken has \d+ problems?; the first, on line 2: /,
+    );
+    assert.deepEqual(warning?.buttons, ['Show Problems', 'Train Anyway']);
+    assert.ok(
+      !fake.state.log.slice(logged).some((l) => /Run .* started/.test(l)),
+      'nothing trains unless the user says so',
+    );
+    views.closeDocument(document);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   void it('shows semantic problems on their fields as the user types, and clears them', async () => {
     const uri = fake.Uri.file(join(workspace, 'typed.scalenet.json'));
     const document = new views.EditableDocument(uri, '{ "name": "t" }');
