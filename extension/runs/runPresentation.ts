@@ -61,9 +61,28 @@ export function headlineMetrics(metrics: Record<string, number>): string[] {
   return parts;
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * "Nov 1 12:00" in local time: runs of one config share a name, so the start time is
+ * what tells them apart in the view and the pickers.
+ */
+export function startedLabel(iso: string | undefined): string | undefined {
+  const date = iso ? new Date(iso) : undefined;
+  if (!date || Number.isNaN(date.getTime())) return undefined;
+  const hh = String(date.getHours()).padStart(2, '0');
+  const mm = String(date.getMinutes()).padStart(2, '0');
+  return `${MONTHS[date.getMonth()]} ${date.getDate()} ${hh}:${mm}`;
+}
+
 export function presentRun(run: RunInfo): RunPresentation {
   const resumable = isResumable(run);
-  const description = [`${methodLabel(run)} · ${run.inputMode}`, ...headlineMetrics(run.metrics)]
+  const started = startedLabel(run.startedAt);
+  const description = [
+    ...(started ? [started] : []),
+    `${methodLabel(run)} · ${run.inputMode}`,
+    ...headlineMetrics(run.metrics),
+  ]
     .join(' · ')
     .trim();
   const metricLines = Object.keys(run.metrics)

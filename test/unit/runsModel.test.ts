@@ -11,7 +11,7 @@ import { parse } from 'jsonc-parser';
 import { TEMPLATES, templateText } from '../../extension/configTemplates';
 import { checkConfigText } from '../../extension/diagnostics/configRules';
 import { comparisonMarkdown, meanStd } from '../../extension/runs/compareTable';
-import { isResumable, presentRun } from '../../extension/runs/runPresentation';
+import { isResumable, presentRun, startedLabel } from '../../extension/runs/runPresentation';
 import { configForRun, runsFolders } from '../../extension/runs/runsFolders';
 import type { RunInfo } from '../../sidecar/protocol/index';
 
@@ -53,6 +53,16 @@ void describe('run presentation', () => {
       /^demo — completed\nscalenet \[0\.5, 1\] · input harris · seed 1\n/,
     );
     assert.match(shown.tooltip, /\npretext\/loss: 0\.5123$/);
+  });
+
+  void it('runs named alike differ by their start time (local time)', () => {
+    process.env.TZ = 'UTC';
+    const a = presentRun(run({ startedAt: '2026-11-01T12:00:00Z' }));
+    const b = presentRun(run({ startedAt: '2026-12-02T06:05:59Z' }));
+    assert.equal(a.label, b.label);
+    assert.equal(a.description, 'Nov 1 12:00 · scalenet [0.5, 1] · harris');
+    assert.equal(b.description, 'Dec 2 06:05 · scalenet [0.5, 1] · harris');
+    assert.equal(startedLabel('not a date'), undefined);
   });
 
   void it('resumable: stopped, interrupted or failed, with a checkpoint', () => {

@@ -13,11 +13,14 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createRunDir, writeSummary, type RunSummary } from '../../sidecar/runs/runStore';
 import type { RunInfo, ScaleNetConfig } from '../../sidecar/protocol/index';
+import { startedLabel } from '../../extension/runs/runPresentation';
 import * as fake from '../fixtures/vscode/fakeVscode';
 import * as views from '../fixtures/vscode/fakeViews';
 
 fake.install();
 views.installViews();
+// Start times show in local time; the expectations are written for UTC.
+process.env.TZ = 'UTC';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixture = fileURLToPath(new URL('../fixtures/sidecars/runStore.ts', import.meta.url));
 process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import tsx`.trim();
@@ -145,32 +148,38 @@ void describe('runs view (real run folders through runs/list)', () => {
         item.contextValue,
       ]),
       [
-        [failed, 'demo', 'scalenet [0.5, 1] · harris', 'error', 'scalenetRun status:failed'],
+        [
+          failed,
+          'demo',
+          'Nov 1 12:00 · scalenet [0.5, 1] · harris',
+          'error',
+          'scalenetRun status:failed',
+        ],
         [
           interrupted,
           'demo',
-          'scalenet [0.5, 1] · harris',
+          'Nov 1 12:00 · scalenet [0.5, 1] · harris',
           'warning',
           'scalenetRun status:interrupted resumable',
         ],
         [
           stopped,
           'demo',
-          'scalenet [0.5, 1] · harris',
+          'Nov 1 12:00 · scalenet [0.5, 1] · harris',
           'debug-pause',
           'scalenetRun status:stopped resumable',
         ],
         [
           completed2,
           'demo',
-          'scalenet [0.5, 1] · harris · pretext 90.0% · ft@400 74.0%',
+          'Nov 1 12:00 · scalenet [0.5, 1] · harris · pretext 90.0% · ft@400 74.0%',
           'pass',
           'scalenetRun status:completed',
         ],
         [
           completed1,
           'demo',
-          'scalenet [0.5, 1] · harris · pretext 80.0% · ft@400 70.0%',
+          'Nov 1 12:00 · scalenet [0.5, 1] · harris · pretext 80.0% · ft@400 70.0%',
           'pass',
           'scalenetRun status:completed',
         ],
@@ -215,7 +224,7 @@ void describe('runs view (real run folders through runs/list)', () => {
     assert.equal(done.node.run.runDir, live.node.run.runDir);
     assert.equal(
       done.item.description,
-      'scalenet [0.5, 1] · harris · pretext 80.0% · kNN 60.0% · ft@400 70.0%',
+      `${startedLabel(done.node.run.startedAt)} · scalenet [0.5, 1] · harris · pretext 80.0% · kNN 60.0% · ft@400 70.0%`,
     );
   });
 
