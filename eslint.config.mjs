@@ -9,7 +9,7 @@ const sidecarInternals = {
   message: 'Import only sidecar/protocol from outside the sidecar (DESIGN.md: contracts).',
 };
 const webviewInternals = {
-  group: ['**/webview/**', '!**/webview/protocol'],
+  group: ['**/webview/**', '!**/webview/protocol', '!**/webview/protocol/**'],
   message: 'Import only webview/protocol from outside the webview.',
 };
 const extensionCode = {

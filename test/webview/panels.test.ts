@@ -19,7 +19,13 @@ import { harrisPreview } from '../../sidecar/inspect/harrisPreview';
 import { buildModel } from '../../sidecar/models/buildModel';
 import { saveCheckpoint } from '../../sidecar/runs/checkpoint';
 import { createRunDir } from '../../sidecar/runs/runStore';
-import type { HostMessage, MetricPoint } from '../../webview/protocol';
+import type {
+  AttentionChannel,
+  HarrisChannel,
+  HostWire,
+  LossCurvesChannel,
+  MetricPoint,
+} from '../../webview/protocol';
 import { ARTIFACTS, launch, openPanel, ROOT, skipReason, type PanelPage } from './browserPage';
 
 const skip = skipReason();
@@ -33,6 +39,10 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
+
+/** What a panel host may send to any of the three webviews. */
+type HostMessage =
+  HostWire<LossCurvesChannel> | HostWire<HarrisChannel> | HostWire<AttentionChannel>;
 
 const send = (p: PanelPage, m: HostMessage) => p.send(m);
 
@@ -173,15 +183,15 @@ describe('Harris preview webview', { skip }, () => {
       state: { configPath, harris, count: 4 },
       scales: [0.5, 1],
     });
-    const first = await waitForPost(p, 'harris/request');
-    assert.deepEqual(first.harris, harris);
+    const first = await waitForPost(p, 'harris/preview');
+    assert.deepEqual((first.params as { harris: unknown }).harris, harris);
     const result = await harrisPreview({
       source: { kind: 'config', configPath },
       count: 4,
       harris,
       scales: [0.5, 1],
     });
-    await send(p, { type: 'harris/result', requestId: first.requestId as number, result });
+    await send(p, { type: 'reply', inReplyTo: first.messageId as number, result });
     await p.page.locator('.image-cell').first().waitFor();
     assert.equal(
       await p.page.locator('.image-cell img').count(),
@@ -195,8 +205,8 @@ describe('Harris preview webview', { skip }, () => {
       range.value = '0.1';
       range.dispatchEvent(new Event('input'));
     });
-    const second = await waitForPost(p, 'harris/request', n);
-    assert.equal((second.harris as { k: number }).k, 0.1);
+    const second = await waitForPost(p, 'harris/preview', n);
+    assert.equal((second.params as { harris: { k: number } }).harris.k, 0.1);
     await p.page.locator('vscode-button', { hasText: 'Write back to config' }).click();
     const back = await waitForPost(p, 'harris/writeBack');
     assert.equal((back.harris as { k: number }).k, 0.1);
@@ -252,8 +262,8 @@ describe('attention maps webview', { skip }, () => {
       })),
     });
     await p.page.locator('vscode-button', { hasText: 'Compute' }).click();
-    const asked = await waitForPost(p, 'attention/request');
-    const request = asked.request as {
+    const asked = await waitForPost(p, 'attention/compute');
+    const request = asked.params as {
       runDirs: string[];
       images: { kind: 'dataset'; indices: number[] };
       stages: string[];
@@ -270,7 +280,7 @@ describe('attention maps webview', { skip }, () => {
         ),
       })),
     );
-    await send(p, { type: 'attention/result', requestId: asked.requestId as number, rows });
+    await send(p, { type: 'reply', inReplyTo: asked.messageId as number, result: rows });
     await p.page.locator('canvas.heat').first().waitFor();
     assert.equal(await p.page.locator('canvas.heat').count(), 4 * 2 * 2, 'images x runs x stages');
     assert.equal(await p.page.locator('section.image-grid').count(), 4);

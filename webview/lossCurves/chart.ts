@@ -23,7 +23,12 @@ export interface ChartOptions {
   logScale: boolean;
 }
 
-const AXIS_LABEL: Record<XAxis, string> = { step: 'step', epoch: 'epoch', time: 'seconds' };
+const AXIS_LABEL: Record<XAxis, string> = {
+  step: 'step',
+  epoch: 'epoch',
+  time: 'seconds of training',
+  wallTime: 'clock time',
+};
 
 function themeColor(name: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
