@@ -306,4 +306,107 @@ describe('attention maps webview', { skip }, () => {
     assertClean(p);
     await p.page.close();
   });
+
+  it('ticks the stages it computes, draws a JET colour bar, offers Grad-CAM++ and selects the runs it is reopened on', async () => {
+    const p = await openPanel(browser, 'attentionMaps');
+    await waitForPost(p, 'ready');
+    await send(p, {
+      type: 'attention/init',
+      runs: runDirs.map((runDir, i) => ({
+        runDir,
+        label: i === 0 ? 'RotNet' : 'ScaleNet',
+        stages: ['stage1', 'stage2'],
+        method: 'rotnet',
+      })),
+    });
+    const boxes = (legend: string) =>
+      p.page
+        .locator('fieldset', { has: p.page.locator('legend', { hasText: legend }) })
+        .locator('vscode-checkbox');
+    const ticked = (legend: string) =>
+      boxes(legend).evaluateAll((all) =>
+        all.map((c) => (c as HTMLElement & { checked: boolean }).checked),
+      );
+    // Every stage is computed when none was picked: the boxes say so.
+    assert.deepEqual(await ticked('Stages'), [true, true]);
+    const compute = async () => {
+      const n = (await p.posted()).length;
+      await p.page.locator('vscode-button', { hasText: 'Compute' }).click();
+      return (await waitForPost(p, 'attention/compute', n)) as {
+        messageId: number;
+        params: {
+          runDirs: string[];
+          stages: string[];
+          method: string;
+          images: { kind: 'dataset'; indices: number[] };
+        };
+      };
+    };
+    assert.deepEqual((await compute()).params.stages, ['stage1', 'stage2']);
+    await boxes('Stages').first().click();
+    assert.deepEqual(await ticked('Stages'), [false, true]);
+    assert.deepEqual((await compute()).params.stages, ['stage2']);
+
+    // The colour bar: JET from its published definition, dark blue (0) to dark red (1).
+    // (No named functions inside evaluate: tsx would wrap them in a helper the page lacks.)
+    const ends = await p.page.locator('.colorbar canvas').evaluate((c) => {
+      const canvas = c as HTMLCanvasElement;
+      const ctx = canvas.getContext('2d')!;
+      return [0, Math.floor(canvas.width / 2), canvas.width - 1].map((x) => [
+        ...ctx.getImageData(x, 0, 1, 1).data.slice(0, 3),
+      ]);
+    });
+    assert.deepEqual(ends[0], [0, 0, 128]);
+    assert.deepEqual(ends[2], [128, 0, 0]);
+    assert.ok(ends[1][1] === 255, `green at the middle: ${ends[1].join(',')}`);
+    assert.match(
+      (await p.page.locator('.colorbar canvas').getAttribute('aria-label')) ?? '',
+      /0.*1/,
+    );
+
+    // Both methods of the sidecar's contract, and the maps named by the one computed.
+    const dropdown = p.page.locator('vscode-dropdown').first();
+    assert.deepEqual(await dropdown.locator('vscode-option').allTextContents(), [
+      'Grad-CAM',
+      'Grad-CAM++',
+    ]);
+    await dropdown.evaluate((d) => {
+      (d as HTMLElement & { value: string }).value = 'gradcam++';
+      d.dispatchEvent(new Event('change'));
+    });
+    const asked = await compute();
+    assert.equal(asked.params.method, 'gradcam++');
+    const result = await computeGradcam(
+      {
+        runDir: runDirs[0],
+        images: { kind: 'dataset', indices: [0] },
+        stages: asked.params.stages,
+        method: 'gradcam++',
+      },
+      new Map(),
+    );
+    assert.equal(result.method, 'gradcam++');
+    await send(p, {
+      type: 'reply',
+      inReplyTo: asked.messageId,
+      result: [{ runDir: runDirs[0], label: 'RotNet', result }],
+    });
+    await p.page.locator('canvas.heat').first().waitFor();
+    assert.match(
+      (await p.page.locator('canvas.heat').first().getAttribute('aria-label')) ?? '',
+      /stage2 Grad-CAM\+\+ of #0/,
+    );
+
+    // Opened again on one run: that run is selected (the host revealed this panel).
+    await send(p, { type: 'attention/select', runDirs: [runDirs[1]] });
+    await p.page.waitForFunction(() => true);
+    assert.deepEqual(await ticked('Runs'), [false, true]);
+    assert.deepEqual((await compute()).params.runDirs, [runDirs[1]]);
+    await p.page.screenshot({
+      path: join(ARTIFACTS, 'webview-attentionMaps-controls.png'),
+      fullPage: true,
+    });
+    assertClean(p);
+    await p.page.close();
+  });
 });

@@ -7,7 +7,7 @@ import '../shared/panel.css';
 import type { GradcamMethod, GradcamTarget } from '../../sidecar/protocol';
 import {
   assertNever,
-  GRADCAM_METHODS,
+  GRADCAM_METHOD_NAMES,
   SUPERSEDED,
   type AttentionChannel,
   type AttentionMapsState,
@@ -96,12 +96,13 @@ function compute(): void {
     files.images.length > 0
       ? { kind: 'png' as const, images: files.images, names: files.names }
       : { kind: 'dataset' as const, indices: parseIndices(state.indices) };
-  status.set('Computing Grad-CAM…');
+  const methodName = GRADCAM_METHOD_NAMES[state.method];
+  status.set(`Computing ${methodName}…`);
   host.requests
     .requestLatest(
       'attention/compute',
       { runDirs: state.selectedRuns, images, stages, method: state.method, target },
-      ({ done, total }) => status.set(`Computing Grad-CAM… ${done}/${total} runs`),
+      ({ done, total }) => status.set(`Computing ${methodName}… ${done}/${total} runs`),
     )
     .then(
       (rows) => {
@@ -161,10 +162,18 @@ function buildToolbar(): void {
       persist();
     }),
     fileInput,
-    dropdown<GradcamMethod>('Method', [...GRADCAM_METHODS], state.method, (v) => {
-      state.method = v;
-      persist();
-    }),
+    dropdown<GradcamMethod>(
+      'Method',
+      (Object.keys(GRADCAM_METHOD_NAMES) as GradcamMethod[]).map((value) => ({
+        value,
+        label: GRADCAM_METHOD_NAMES[value],
+      })),
+      state.method,
+      (v) => {
+        state.method = v;
+        persist();
+      },
+    ),
     dropdown(
       'Target',
       [

@@ -37,11 +37,15 @@ export interface AttentionMapsState {
   opacity: number;
 }
 
-/** The methods the sidecar's `gradcam/compute` takes (GradcamMethod), with their names. */
-export const GRADCAM_METHODS: readonly { value: GradcamMethod; label: string }[] = [
-  { value: 'gradcam', label: 'Grad-CAM' },
-  { value: 'gradcam++', label: 'Grad-CAM++' },
-];
+/**
+ * Every method the sidecar's `gradcam/compute` takes, with its name: a Record over
+ * GradcamMethod, so a method added to the sidecar's contract fails this build until
+ * the panel offers it.
+ */
+export const GRADCAM_METHOD_NAMES: Readonly<Record<GradcamMethod, string>> = {
+  gradcam: 'Grad-CAM',
+  'gradcam++': 'Grad-CAM++',
+};
 
 export type AttentionHostMessage =
   /** The runs with a checkpoint, and the state to show (a restored or a new panel's). */
