@@ -172,6 +172,85 @@ describe('loss curves webview', { skip }, () => {
   });
 });
 
+describe('loss curves webview: what is smoothed and which time', { skip }, () => {
+  it('draws the learning rate and sparse curves unsmoothed, the raw value first in the read-out, and offers both clocks', async () => {
+    const p = await openPanel(browser, 'lossCurves');
+    await waitForPost(p, 'ready');
+    const lr = [0.1, 0.05, 0.05];
+    const loss = Array.from({ length: 200 }, (_, i) => 1 + 0.5 * Math.sin(i) * Math.exp(-i / 50));
+    await send(p, {
+      type: 'lossCurves/history',
+      runs: [
+        {
+          runId: 'r',
+          label: 'run',
+          points: [
+            ...lr.map((value, i) => ({
+              stage: 0,
+              step: 10 * (i + 1),
+              epoch: i + 1,
+              metric: 'lr',
+              value,
+              time: 1.7e12 + i * 1000,
+            })),
+            ...loss.map((value, i) => ({
+              stage: 0,
+              step: i + 1,
+              epoch: (i + 1) / 100,
+              metric: 'pretext/loss',
+              value,
+              time: 1.7e12 + i * 10,
+            })),
+          ],
+          stages: [{ stage: 0, scale: 1, steps: 0, epochs: 0 }],
+        },
+      ],
+    });
+    /** Hovers the middle of a chart and returns its read-out. */
+    const hover = async (metric: string, fraction: number) => {
+      const chart = p.page.locator(`section.chart[data-metric="${metric}"]`);
+      const over = chart.locator('.u-over');
+      await over.waitFor();
+      const box = (await over.boundingBox())!;
+      await p.page.mouse.move(box.x + fraction * box.width, box.y + box.height / 2);
+      await p.page.waitForTimeout(50);
+      return chart.locator('.readout').innerText();
+    };
+    // The middle lr point is 0.05: the read-out says 0.05 and nothing smoothed.
+    const lrText = await hover('lr', 0.5);
+    assert.match(lrText, /^step 20\.000 · run: 0\.05000$/);
+    // A dense loss is smoothed: its logged value first, then the smoothed line's.
+    const lossText = await hover('pretext/loss', 0.5);
+    const m = /^step (\d+)\.?\d* · run: ([\d.]+) \(smoothed ([\d.]+)\)$/.exec(lossText);
+    assert.ok(m, lossText);
+    assert.equal(Number(m[2]).toPrecision(4), loss[Number(m[1]) - 1].toPrecision(4));
+    assert.notEqual(m[2], m[3]);
+
+    const axisOptions = await p.page
+      .locator('vscode-dropdown')
+      .first()
+      .locator('vscode-option')
+      .allTextContents();
+    assert.deepEqual(axisOptions, [
+      'Step',
+      'Epoch',
+      'Training time (pauses left out)',
+      'Wall-clock time',
+    ]);
+    await p.page
+      .locator('vscode-dropdown')
+      .first()
+      .evaluate((d) => {
+        (d as HTMLElement & { value: string }).value = 'wallTime';
+        d.dispatchEvent(new Event('change'));
+      });
+    const clock = await hover('lr', 0.5);
+    assert.match(clock, /^clock time .*2023.* · run: 0\.05000$/);
+    assertClean(p);
+    await p.page.close();
+  });
+});
+
 describe('Harris preview webview', { skip }, () => {
   it('asks for a preview, draws the grid, recomputes on a slider and writes back', async () => {
     const p = await openPanel(browser, 'harrisPreview');

@@ -27,7 +27,7 @@ import {
   xValues,
   type RunData,
 } from './runData';
-import { debiasedEma, MAX_SMOOTHING } from './smoothing';
+import { MAX_SMOOTHING, smoothSeries } from './smoothing';
 
 const FALLBACK_COLORS = ['#3794ff', '#f14c4c', '#89d185', '#cca700', '#b180d7', '#e07b39'];
 const THEME_COLORS = ['blue', 'red', 'green', 'yellow', 'purple', 'orange'];
@@ -91,13 +91,15 @@ function render(): void {
     visible.forEach((run) => {
       const cols = run.metrics.get(metric);
       if (!cols || cols.value.length === 0) return;
+      const { line, smoothed } = smoothSeries(metric, cols.value, state.smoothing);
       chartRuns.push({
         runId: run.runId,
         label: run.label,
         color: colorOf(all.indexOf(run)),
         x: xValues(run, cols, state.xAxis),
         raw: cols.value,
-        smooth: debiasedEma(cols.value, state.smoothing),
+        smooth: line,
+        smoothed,
         boundaries: stageBoundaries(run, state.xAxis),
       });
     });
@@ -219,7 +221,8 @@ toolbar.append(
     [
       { value: 'step', label: 'Step' },
       { value: 'epoch', label: 'Epoch' },
-      { value: 'time', label: 'Wall time' },
+      { value: 'time', label: 'Training time (pauses left out)' },
+      { value: 'wallTime', label: 'Wall-clock time' },
     ],
     state.xAxis,
     (v) => {
