@@ -15,6 +15,11 @@ import { openFile, openWorkbench, poll, runCommand } from './harness/workbench.m
 const RUN_TIMEOUT_MS = 120_000;
 
 /** The webview frame (VS Code nests the panel's page two iframes deep) that has `selector`. */
+/**
+ * @param {import('playwright-core').Page} page
+ * @param {string} selector
+ * @param {string} what
+ */
 async function webviewFrame(page, selector, what) {
   return poll(
     async () => {
@@ -97,7 +102,8 @@ describe('ScaleNet panels in a real VS Code (packaged .vsix in code-server)', ()
       await frame.locator('canvas.heat').first().waitFor({ timeout: 60_000 });
     } catch (error) {
       await workbench.screenshot('attention-maps-FAILED');
-      throw new Error(`${error.message}\nstatus: ${await frame.locator('.status').innerText()}`);
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(`${message}\nstatus: ${await frame.locator('.status').innerText()}`);
     }
     // 4 images (0-3) x 1 run x 2 stages.
     assert.equal(await frame.locator('canvas.heat').count(), 4 * 2);
