@@ -110,4 +110,28 @@ describe('ScaleNet panels in a real VS Code (packaged .vsix in code-server)', ()
     assert.match(await frame.locator('section.image-grid').first().innerText(), /\d+\.\d%/);
     await workbench.screenshot('attention-maps');
   });
+
+  it('"Open Attention Maps" again reveals the one panel, its stage boxes ticked', async () => {
+    const tabs = page.locator('.tabs-container .tab', { hasText: 'ScaleNet: Attention Maps' });
+    assert.equal(await tabs.count(), 1);
+    await openFile(page, 'tiny.scalenet.json');
+    await runCommand(page, 'ScaleNet: Open Attention Maps');
+    await poll(
+      async () =>
+        (await page
+          .locator('.tabs-container .tab.active', { hasText: 'ScaleNet: Attention Maps' })
+          .count()) === 1,
+      { what: 'the attention-maps panel to be revealed' },
+    );
+    assert.equal(await tabs.count(), 1, 'still one attention-maps panel');
+    const frame = await webviewFrame(page, 'fieldset vscode-checkbox', 'the stage boxes');
+    const stages = frame
+      .locator('fieldset', { has: frame.locator('legend', { hasText: 'Stages' }) })
+      .locator('vscode-checkbox');
+    const ticked = await stages.evaluateAll((boxes) =>
+      boxes.map((b) => /** @type {HTMLElement & { checked: boolean }} */ (b).checked),
+    );
+    assert.deepEqual(ticked, [true, true]);
+    await workbench.screenshot('attention-maps-revealed');
+  });
 });
