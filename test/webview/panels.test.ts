@@ -19,14 +19,16 @@ import { harrisPreview } from '../../sidecar/inspect/harrisPreview';
 import { buildModel } from '../../sidecar/models/buildModel';
 import { saveCheckpoint } from '../../sidecar/runs/checkpoint';
 import { createRunDir } from '../../sidecar/runs/runStore';
-import type {
-  AttentionChannel,
-  HarrisChannel,
-  HostWire,
-  LossCurvesChannel,
-  MetricPoint,
-} from '../../webview/protocol';
-import { ARTIFACTS, launch, openPanel, ROOT, skipReason, type PanelPage } from './browserPage';
+import type { MetricPoint } from '../../webview/protocol';
+import {
+  ARTIFACTS,
+  launch,
+  openPanel,
+  ROOT,
+  skipReason,
+  type HostMessage,
+  type PanelPage,
+} from './browserPage';
 
 const skip = skipReason();
 let browser: Browser;
@@ -39,10 +41,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** What a panel host may send to any of the three webviews. */
-type HostMessage =
-  HostWire<LossCurvesChannel> | HostWire<HarrisChannel> | HostWire<AttentionChannel>;
 
 const send = (p: PanelPage, m: HostMessage) => p.send(m);
 
@@ -328,7 +326,8 @@ describe('attention maps webview', { skip }, () => {
     if (runsDir) rmSync(runsDir, { recursive: true, force: true });
   });
 
-  it('requests maps for the chosen runs and draws rows = runs, columns = stages', async () => {
+  /** The panel, given the two runs (RotNet, ScaleNet) with stages 1 and 2. */
+  async function openWithRuns(): Promise<PanelPage> {
     const p = await openPanel(browser, 'attentionMaps');
     await waitForPost(p, 'ready');
     await send(p, {
@@ -340,6 +339,11 @@ describe('attention maps webview', { skip }, () => {
         method: 'rotnet',
       })),
     });
+    return p;
+  }
+
+  it('requests maps for the chosen runs and draws rows = runs, columns = stages', async () => {
+    const p = await openWithRuns();
     await p.page.locator('vscode-button', { hasText: 'Compute' }).click();
     const asked = await waitForPost(p, 'attention/compute');
     const request = asked.params as {
@@ -387,17 +391,7 @@ describe('attention maps webview', { skip }, () => {
   });
 
   it('ticks the stages it computes, draws a JET colour bar, offers Grad-CAM++ and selects the runs it is reopened on', async () => {
-    const p = await openPanel(browser, 'attentionMaps');
-    await waitForPost(p, 'ready');
-    await send(p, {
-      type: 'attention/init',
-      runs: runDirs.map((runDir, i) => ({
-        runDir,
-        label: i === 0 ? 'RotNet' : 'ScaleNet',
-        stages: ['stage1', 'stage2'],
-        method: 'rotnet',
-      })),
-    });
+    const p = await openWithRuns();
     const boxes = (legend: string) =>
       p.page
         .locator('fieldset', { has: p.page.locator('legend', { hasText: legend }) })

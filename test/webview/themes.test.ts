@@ -20,24 +20,14 @@ import { after, before, describe, it } from 'node:test';
 import { PNG } from 'pngjs';
 import type { Browser } from 'playwright-core';
 import type { HarrisPreviewResult } from '../../sidecar/protocol';
-import type {
-  AttentionChannel,
-  AttentionRow,
-  HarrisChannel,
-  HostWire,
-  LossCurvesChannel,
-  MetricPoint,
-} from '../../webview/protocol';
-
-/** What a panel host may send to any of the three webviews. */
-type HostMessage =
-  HostWire<LossCurvesChannel> | HostWire<HarrisChannel> | HostWire<AttentionChannel>;
+import type { AttentionRow, MetricPoint } from '../../webview/protocol';
 import {
   ARTIFACTS,
   launch,
   openPanel,
   skipReason,
   THEMES,
+  type HostMessage,
   type PanelPage,
   type ThemeName,
 } from './browserPage';
