@@ -55,8 +55,12 @@ export class AttentionPanel extends PanelHost<AttentionChannel> {
     return new AttentionPanel(panel, services, state, defaultRunsDir());
   }
 
-  /** Opened again on these runs: select them in the open panel. */
-  select(runDirs: string[]): void {
+  /**
+   * Opened again (the panel is revealed): the runs listed afresh, since runs may have
+   * finished meanwhile, and the ones it was opened on selected.
+   */
+  async reopen(runDirs: string[]): Promise<void> {
+    await this.onReady();
     if (runDirs.length > 0) this.post({ type: 'attention/select', runDirs });
   }
 

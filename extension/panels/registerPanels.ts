@@ -73,7 +73,7 @@ export function registerPanels(
       const runs = runArg(arg);
       attention.open(
         () => AttentionPanel.create(all, runs),
-        (open) => open.select(runs),
+        (open) => void open.reopen(runs),
       );
     }),
     vscode.window.registerWebviewPanelSerializer(LOSS_CURVES_VIEW, {
