@@ -114,15 +114,16 @@ describe('ScaleNet panels in a real VS Code (packaged .vsix in code-server)', ()
   it('"Open Attention Maps" again reveals the one panel, its stage boxes ticked', async () => {
     const tabs = page.locator('.tabs-container .tab', { hasText: 'ScaleNet: Attention Maps' });
     assert.equal(await tabs.count(), 1);
-    await openFile(page, 'tiny.scalenet.json');
+    // Another group active, then the command: it must bring the open panel to the front.
+    const activeTab = page.locator('.editor-group-container.active .tab.active');
+    await runCommand(page, 'View: Focus First Editor Group');
+    await poll(async () => !(await activeTab.innerText()).includes('Attention Maps'), {
+      what: 'another editor group to be active',
+    });
     await runCommand(page, 'ScaleNet: Open Attention Maps');
-    await poll(
-      async () =>
-        (await page
-          .locator('.tabs-container .tab.active', { hasText: 'ScaleNet: Attention Maps' })
-          .count()) === 1,
-      { what: 'the attention-maps panel to be revealed' },
-    );
+    await poll(async () => (await activeTab.innerText()).includes('ScaleNet: Attention Maps'), {
+      what: 'the attention-maps panel to be revealed',
+    });
     assert.equal(await tabs.count(), 1, 'still one attention-maps panel');
     const frame = await webviewFrame(page, 'fieldset vscode-checkbox', 'the stage boxes');
     const stages = frame
