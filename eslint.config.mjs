@@ -9,7 +9,7 @@ const sidecarInternals = {
   message: 'Import only sidecar/protocol from outside the sidecar (DESIGN.md: contracts).',
 };
 const webviewInternals = {
-  group: ['**/webview/**', '!**/webview/protocol'],
+  group: ['**/webview/**', '!**/webview/protocol', '!**/webview/protocol/**'],
   message: 'Import only webview/protocol from outside the webview.',
 };
 const extensionCode = {
@@ -17,13 +17,26 @@ const extensionCode = {
   message: 'Nothing outside the extension imports extension host code.',
 };
 const cliCode = { group: ['**/cli/**'], message: 'The CLI is a client; nothing imports it.' };
+/**
+ * @param {...{ group: string[], message: string }} patterns
+ * @returns {import('eslint').Linter.RulesRecord}
+ */
 const restrict = (...patterns) => ({
   'no-restricted-imports': ['error', { paths: [], patterns }],
 });
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', '**/node_modules/**', '**/*.js', '**/*.mjs', '.scalenet/**', '.tmp/**'],
+    // Bundles and build outputs; the project's own JavaScript (scripts/*.mjs, the e2e
+    // suites and their extension-host module) is linted below, typed by its tsconfigs.
+    ignores: [
+      'dist/**',
+      '**/node_modules/**',
+      '**/*.js',
+      '!test/e2e/host/*.js',
+      '.scalenet/**',
+      '.tmp/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -39,7 +52,7 @@ export default tseslint.config(
   },
   {
     // node:test's describe/it return promises that the runner itself tracks.
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'test/**/*.mjs'],
     rules: {
       '@typescript-eslint/no-floating-promises': [
         'error',
@@ -50,6 +63,23 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // Plain JavaScript run by node: typed through JSDoc by scripts/tsconfig.json and
+    // test/e2e/tsconfig.json (checkJs), whose checker also reports undefined names.
+    files: ['**/*.mjs', 'test/e2e/host/*.js'],
+    rules: { 'no-undef': 'off' },
+  },
+  {
+    // The extension-host test module is CommonJS: the host require()s it.
+    files: ['test/e2e/host/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // This file: no tsconfig project holds it (tsc -p scripts type-checks it).
+    files: ['eslint.config.mjs'],
+    ...tseslint.configs.disableTypeChecked,
   },
   // The protocol follows vscode-languageserver-node: one namespace per message.
   { files: ['sidecar/protocol/**/*.ts'], rules: { '@typescript-eslint/no-namespace': 'off' } },

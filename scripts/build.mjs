@@ -1,6 +1,16 @@
 // Bundles each component with esbuild into dist/ and copies the wasm binaries the
 // sidecar loads at run time. Flags: --watch, --production (minify, no sourcemaps).
+//
+// --watch prints, for the problem matchers of .vscode/tasks.json:
+//   "[watch] build started" / "[watch] build finished: N errors" around every rebuild
+//   (esbuild's own error lines in between), then
+//   "[watch] typecheck started" / "[watch] typecheck finished: N errors" around a
+//   `tsc --noEmit` of each rebuilt component (esbuild does not type-check), its errors
+//   as tsc prints them without --pretty: "file(line,col): error TSnnnn: message".
+// SCALENET_BUILD_ONLY=extension,webview (names in the output paths) builds and checks
+// only those.
 import * as esbuild from 'esbuild';
+import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +19,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
+/** @type {esbuild.BuildOptions} */
 const common = {
   bundle: true,
   sourcemap: production ? false : 'linked',
@@ -17,6 +28,12 @@ const common = {
   absWorkingDir: root,
 };
 
+/**
+ * @param {string} entry
+ * @param {string} outfile
+ * @param {esbuild.BuildOptions} [extra]
+ * @returns {esbuild.BuildOptions}
+ */
 const nodeBundle = (entry, outfile, extra = {}) => ({
   ...common,
   entryPoints: [entry],
@@ -39,19 +56,26 @@ const webviewEntries = existsSync(join(root, 'webview'))
   : [];
 
 const only = process.env.SCALENET_BUILD_ONLY?.split(',');
+/** @type {{ options: esbuild.BuildOptions, project: string }[]} */
 const builds = [
-  nodeBundle('extension/main.ts', 'dist/extension.js'),
-  nodeBundle('sidecar/main.ts', 'dist/sidecar.js'),
-  nodeBundle('cli/main.ts', 'dist/cli.js', { banner: { js: '#!/usr/bin/env node' } }),
+  { options: nodeBundle('extension/main.ts', 'dist/extension.js'), project: 'extension' },
+  { options: nodeBundle('sidecar/main.ts', 'dist/sidecar.js'), project: 'sidecar' },
+  {
+    options: nodeBundle('cli/main.ts', 'dist/cli.js', { banner: { js: '#!/usr/bin/env node' } }),
+    project: 'cli',
+  },
 ];
 if (webviewEntries.length > 0) {
   builds.push({
-    ...common,
-    entryPoints: webviewEntries,
-    outdir: 'dist/webview',
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
+    options: {
+      ...common,
+      entryPoints: webviewEntries,
+      outdir: 'dist/webview',
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+    },
+    project: 'webview',
   });
 }
 
@@ -68,17 +92,120 @@ function copyEmbeddedDataset() {
   cpSync(join(root, 'sidecar/data/embedded'), join(root, 'dist/embedded'), { recursive: true });
 }
 
+/**
+ * Watch mode: one begin/end pair per rebuild however many bundles it touches (esbuild
+ * rebuilds each context on its own), then a type check of the components rebuilt.
+ * @param {{ options: esbuild.BuildOptions, project: string }[]} selected
+ */
+async function watchAll(selected) {
+  let active = 0;
+  let errors = 0;
+  /** @type {Set<string>} */
+  const rebuilt = new Set();
+  const typecheck = typechecker();
+  const contexts = await Promise.all(
+    selected.map(({ options, project }) =>
+      esbuild.context({
+        ...options,
+        plugins: [
+          {
+            name: 'watch-lines',
+            setup(build) {
+              build.onStart(() => {
+                if (active++ === 0) {
+                  errors = 0;
+                  console.log('[watch] build started');
+                }
+              });
+              build.onEnd((result) => {
+                errors += result.errors.length;
+                rebuilt.add(project);
+                if (--active === 0) {
+                  console.log(`[watch] build finished: ${errors} errors`);
+                  typecheck([...rebuilt]);
+                  rebuilt.clear();
+                }
+              });
+            },
+          },
+        ],
+      }),
+    ),
+  );
+  await Promise.all(contexts.map((c) => c.watch()));
+}
+
+/**
+ * A function that type-checks projects (`tsc -p <project> --noEmit`) one after another,
+ * between begin/end lines. A call while a check runs stops that check; the next one
+ * checks the union, so no component asked for is left unchecked.
+ * @returns {(projects: string[]) => void}
+ */
+function typechecker() {
+  const tsc = join(root, 'node_modules/typescript/bin/tsc');
+  /** @type {Set<string>} */
+  const pending = new Set();
+  /** @type {import('node:child_process').ChildProcess | undefined} */
+  let child;
+  let chain = Promise.resolve();
+
+  /**
+   * @param {string} project
+   * @returns {Promise<string | undefined>} tsc's output, or undefined when it was stopped
+   */
+  const check = (project) =>
+    new Promise((resolve) => {
+      child = spawn(process.execPath, [tsc, '-p', project, '--noEmit', '--pretty', 'false'], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      child.stdout?.on('data', (chunk) => {
+        out += String(chunk);
+      });
+      child.on('close', (_code, signal) => {
+        child = undefined;
+        resolve(signal ? undefined : out);
+      });
+    });
+
+  /** @param {string[]} projects @returns {Promise<boolean>} whether it ran to the end */
+  async function run(projects) {
+    console.log('[watch] typecheck started');
+    let errors = 0;
+    for (const project of projects) {
+      const out = await check(project);
+      if (out === undefined) return false;
+      process.stdout.write(out);
+      errors += out.split('\n').filter((line) => /\): error TS\d+:/.test(line)).length;
+    }
+    console.log(`[watch] typecheck finished: ${errors} errors`);
+    return true;
+  }
+
+  return (projects) => {
+    for (const p of projects) pending.add(p);
+    child?.kill();
+    chain = chain.then(async () => {
+      if (pending.size === 0) return;
+      const now = [...pending];
+      pending.clear();
+      if (!(await run(now))) for (const p of now) pending.add(p);
+    });
+  };
+}
+
 // A production build starts from an empty dist/, so no stale source maps get packaged.
 if (production) rmSync(join(root, 'dist'), { recursive: true, force: true });
 copyWasmBinaries();
 copyEmbeddedDataset();
 const selected = only
-  ? builds.filter((b) => only.some((name) => (b.outfile ?? b.outdir).includes(name)))
+  ? builds.filter(({ options }) =>
+      only.some((name) => String(options.outfile ?? options.outdir).includes(name)),
+    )
   : builds;
 if (watch) {
-  const contexts = await Promise.all(selected.map((b) => esbuild.context(b)));
-  await Promise.all(contexts.map((c) => c.watch()));
-  console.log('[watch] build finished, watching for changes');
+  await watchAll(selected);
 } else {
-  await Promise.all(selected.map((b) => esbuild.build(b)));
+  await Promise.all(selected.map(({ options }) => esbuild.build(options)));
 }

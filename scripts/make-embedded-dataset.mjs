@@ -21,6 +21,10 @@ const splits = [
   { prefix: 't10k', perClass: 100 },
 ];
 
+/**
+ * @param {number[]} dims
+ * @param {Uint8Array} data
+ */
 function idxBytes(dims, data) {
   const header = Buffer.alloc(4 + 4 * dims.length);
   header[2] = 0x08;
@@ -31,6 +35,7 @@ function idxBytes(dims, data) {
 }
 
 mkdirSync(outDir, { recursive: true });
+/** @type {Record<string, number[]>} */
 const chosen = {};
 for (const { prefix, perClass } of splits) {
   const images = await readIdxFile(join(source, `${prefix}-images-idx3-ubyte.gz`));

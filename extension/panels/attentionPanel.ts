@@ -2,47 +2,46 @@
  * "ScaleNet: Open Attention Maps": runs with a checkpoint (from `runs/list`) to pick
  * from; a request from the webview becomes one `gradcam/compute` per run, answered as
  * one row per run (a run that fails gets its error in its row, the others still show).
+ * One panel at a time: opening it again reveals it (PanelSlot in registerPanels.ts).
  */
 import * as vscode from 'vscode';
 import { GradcamComputeRequest, RunsListRequest } from '../../sidecar/protocol';
-import {
-  assertNever,
-  type AttentionMapsState,
-  type AttentionRequest,
-  type AttentionRow,
-  type AttentionRun,
-  type HostMessage,
-  type WebviewMessage,
+import type {
+  AttentionChannel,
+  AttentionMapsState,
+  AttentionRequest,
+  AttentionRequests,
+  AttentionRow,
+  AttentionRun,
+  AttentionWebviewMessage,
+  Progress,
+  RequestHandlers,
 } from '../../webview/protocol';
-import { saveExport } from './exportFile';
+import { PanelHost } from './panelHost';
 import { defaultRunsDir, namedStages } from './runFolders';
 import type { PanelServices } from './services';
-import { webviewHtml, webviewOptions } from './webviewHtml';
+import { webviewOptions } from './webviewHtml';
 
 export const ATTENTION_VIEW = 'scalenet.attentionMaps';
 
-export class AttentionPanel implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
+/** The state of a panel opened on `selectedRuns` (stages empty: the webview ticks them all). */
+export function initialAttentionState(selectedRuns: string[]): AttentionMapsState {
+  return { selectedRuns, stages: [], method: 'gradcam', indices: '0,1,2,3', opacity: 0.5 };
+}
+
+export class AttentionPanel extends PanelHost<AttentionChannel> {
   private runs: AttentionRun[] = [];
-  private cancel: vscode.CancellationTokenSource | undefined;
+  /** Whether the state came from a command or a restore (else the webview keeps its own). */
+  private readonly hasState: boolean;
 
   constructor(
-    private readonly panel: vscode.WebviewPanel,
-    private readonly services: PanelServices,
-    private state: AttentionMapsState | undefined,
+    panel: vscode.WebviewPanel,
+    services: PanelServices,
+    state: AttentionMapsState | undefined,
     private readonly runsDir: string | undefined,
   ) {
-    panel.webview.options = webviewOptions(services.extensionUri);
-    panel.webview.html = webviewHtml(
-      panel.webview,
-      services.extensionUri,
-      'attentionMaps',
-      'Attention maps',
-    );
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((m: WebviewMessage) => void this.onMessage(m)),
-      panel.onDidDispose(() => this.dispose()),
-    );
+    super(panel, services, 'attentionMaps', 'Attention maps', state ?? initialAttentionState([]));
+    this.hasState = state !== undefined;
   }
 
   static create(services: PanelServices, selectedRuns: string[]): AttentionPanel {
@@ -52,18 +51,20 @@ export class AttentionPanel implements vscode.Disposable {
       vscode.ViewColumn.Beside,
       webviewOptions(services.extensionUri),
     );
-    const state: AttentionMapsState | undefined =
-      selectedRuns.length > 0
-        ? { selectedRuns, stages: [], method: 'gradcam', indices: '0,1,2,3', opacity: 0.5 }
-        : undefined;
+    const state = selectedRuns.length > 0 ? initialAttentionState(selectedRuns) : undefined;
     return new AttentionPanel(panel, services, state, defaultRunsDir());
   }
 
-  private post(message: HostMessage): void {
-    void this.panel.webview.postMessage(message);
+  /**
+   * Opened again (the panel is revealed): the runs listed afresh, since runs may have
+   * finished meanwhile, and the ones it was opened on selected.
+   */
+  async reopen(runDirs: string[]): Promise<void> {
+    await this.onReady();
+    if (runDirs.length > 0) this.post({ type: 'attention/select', runDirs });
   }
 
-  private async init(): Promise<void> {
+  protected async onReady(): Promise<void> {
     let runs: AttentionRun[] = [];
     if (this.runsDir) {
       try {
@@ -78,24 +79,39 @@ export class AttentionPanel implements vscode.Disposable {
             ...namedStages(r.runDir),
           }));
       } catch (error) {
-        this.post({
-          type: 'notice',
-          level: 'error',
-          message: `Could not list runs: ${(error as Error).message}`,
-        });
+        this.notice('error', `Could not list runs: ${(error as Error).message}`);
       }
     }
     this.runs = runs;
-    this.post({ type: 'attention/init', runs, state: this.state });
+    this.post({
+      type: 'attention/init',
+      runs,
+      state: this.hasState ? this.state : undefined,
+    });
   }
 
-  private async compute(requestId: number, request: AttentionRequest): Promise<void> {
-    this.cancel?.cancel();
-    const cancel = (this.cancel = new vscode.CancellationTokenSource());
+  protected onMessage(message: AttentionWebviewMessage): Promise<void> {
+    // The webview only asks (requests) and saves state (common messages).
+    return Promise.reject(new Error(`unexpected message ${JSON.stringify(message)}`));
+  }
+
+  protected requestHandlers(): RequestHandlers<AttentionRequests> {
+    return {
+      'attention/compute': (request, signal, progress) => this.compute(request, signal, progress),
+    };
+  }
+
+  private async compute(
+    request: AttentionRequest,
+    signal: AbortSignal,
+    progress: (p: Progress) => void,
+  ): Promise<AttentionRow[]> {
+    const token = this.token(signal);
     const rows: AttentionRow[] = [];
     for (const [i, runDir] of request.runDirs.entries()) {
+      if (signal.aborted) break;
       const label = this.runs.find((r) => r.runDir === runDir)?.label ?? runDir;
-      this.post({ type: 'attention/progress', requestId, done: i, total: request.runDirs.length });
+      progress({ done: i, total: request.runDirs.length });
       try {
         const result = await this.services.client.request(
           GradcamComputeRequest.type,
@@ -106,46 +122,14 @@ export class AttentionPanel implements vscode.Disposable {
             method: request.method,
             target: request.target,
           },
-          cancel.token,
+          token,
         );
         rows.push({ runDir, label, result });
       } catch (error) {
-        if (cancel.token.isCancellationRequested) return;
+        if (signal.aborted) break;
         rows.push({ runDir, label, error: (error as Error).message });
       }
     }
-    cancel.dispose();
-    this.post({ type: 'attention/result', requestId, rows });
-  }
-
-  private async onMessage(message: WebviewMessage): Promise<void> {
-    switch (message.type) {
-      case 'ready':
-        await this.init();
-        break;
-      case 'state':
-        if (message.state.panel === 'attentionMaps') this.state = message.state.state;
-        break;
-      case 'attention/request':
-        await this.compute(message.requestId, message.request);
-        break;
-      case 'export': {
-        const saved = await saveExport(message, vscode.workspace.workspaceFolders?.[0]?.uri);
-        if (saved) this.post({ type: 'notice', level: 'info', message: `Saved ${saved}` });
-        break;
-      }
-      case 'lossCurves/drawn':
-      case 'harris/request':
-      case 'harris/writeBack':
-        break; // not this panel's
-      default:
-        assertNever(message);
-    }
-  }
-
-  dispose(): void {
-    this.cancel?.cancel();
-    for (const d of this.disposables) d.dispose();
-    this.disposables.length = 0;
+    return rows;
   }
 }

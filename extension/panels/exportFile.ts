@@ -1,9 +1,9 @@
 /** Saves a file a webview made (it cannot write files itself) where the user chooses. */
 import * as vscode from 'vscode';
-import type { WebviewMessage } from '../../webview/protocol';
+import type { ExportMessage } from '../../webview/protocol';
 
 export async function saveExport(
-  message: Extract<WebviewMessage, { type: 'export' }>,
+  message: ExportMessage,
   near: vscode.Uri | undefined,
 ): Promise<string | undefined> {
   const defaultUri = near ? vscode.Uri.joinPath(near, message.fileName) : undefined;

@@ -6,15 +6,16 @@
 import * as vscode from 'vscode';
 import { modify, applyEdits, parse, type ParseError } from 'jsonc-parser';
 import { HarrisPreviewRequest, type HarrisParams } from '../../sidecar/protocol';
-import {
-  assertNever,
-  type HarrisPreviewState,
-  type HostMessage,
-  type WebviewMessage,
+import type {
+  HarrisChannel,
+  HarrisPreviewState,
+  HarrisRequests,
+  HarrisWebviewMessage,
+  RequestHandlers,
 } from '../../webview/protocol';
-import { saveExport } from './exportFile';
+import { PanelHost } from './panelHost';
 import type { PanelServices } from './services';
-import { webviewHtml, webviewOptions } from './webviewHtml';
+import { webviewOptions } from './webviewHtml';
 
 export const HARRIS_VIEW = 'scalenet.harrisPreview';
 const DEFAULT_HARRIS: HarrisParams = { blockSize: 2, ksize: 3, k: 0.04, threshold: 0.01 };
@@ -35,26 +36,9 @@ function parseConfig(text: string): ConfigShape | undefined {
   return errors.length === 0 ? value : undefined;
 }
 
-export class HarrisPanel implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
-  private cancel: vscode.CancellationTokenSource | undefined;
-
-  constructor(
-    private readonly panel: vscode.WebviewPanel,
-    private readonly services: PanelServices,
-    private state: HarrisPreviewState,
-  ) {
-    panel.webview.options = webviewOptions(services.extensionUri);
-    panel.webview.html = webviewHtml(
-      panel.webview,
-      services.extensionUri,
-      'harrisPreview',
-      'Harris preview',
-    );
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((m: WebviewMessage) => void this.onMessage(m)),
-      panel.onDidDispose(() => this.dispose()),
-    );
+export class HarrisPanel extends PanelHost<HarrisChannel> {
+  constructor(panel: vscode.WebviewPanel, services: PanelServices, state: HarrisPreviewState) {
+    super(panel, services, 'harrisPreview', 'Harris preview', state);
   }
 
   static create(services: PanelServices, configPath: string): HarrisPanel {
@@ -67,44 +51,44 @@ export class HarrisPanel implements vscode.Disposable {
     return new HarrisPanel(panel, services, { configPath, harris: DEFAULT_HARRIS, count: 8 });
   }
 
-  private post(message: HostMessage): void {
-    void this.panel.webview.postMessage(message);
-  }
-
-  private async init(): Promise<void> {
+  protected async onReady(): Promise<void> {
     const config = parseConfig(await configText(this.state.configPath));
     const harris = { ...DEFAULT_HARRIS, ...config?.data?.harris };
     this.state = { ...this.state, harris };
     this.post({ type: 'harris/init', state: this.state, scales: config?.pretext?.scales ?? [1] });
   }
 
-  private async preview(requestId: number, harris: HarrisParams, count: number): Promise<void> {
-    // Only the newest request matters while a slider moves: cancel the one in flight.
-    this.cancel?.cancel();
-    const cancel = (this.cancel = new vscode.CancellationTokenSource());
-    try {
-      const text = await configText(this.state.configPath);
-      const result = await this.services.client.request(
-        HarrisPreviewRequest.type,
-        {
-          source: {
-            kind: 'config',
-            configPath: this.state.configPath,
-            config: parse(text) as unknown,
+  protected requestHandlers(): RequestHandlers<HarrisRequests> {
+    return {
+      // The webview asks "latest only": a newer request aborts this one's signal.
+      'harris/preview': async ({ harris, count }, signal) => {
+        const text = await configText(this.state.configPath);
+        return this.services.client.request(
+          HarrisPreviewRequest.type,
+          {
+            source: {
+              kind: 'config',
+              configPath: this.state.configPath,
+              config: parse(text) as unknown,
+            },
+            harris,
+            count,
           },
-          harris,
-          count,
-        },
-        cancel.token,
-      );
-      this.post({ type: 'harris/result', requestId, result });
-    } catch (error) {
-      if (!cancel.token.isCancellationRequested) {
-        this.post({ type: 'harris/error', requestId, message: (error as Error).message });
-      }
-    } finally {
-      cancel.dispose();
+          this.token(signal),
+        );
+      },
+    };
+  }
+
+  protected async onMessage(message: HarrisWebviewMessage): Promise<void> {
+    switch (message.type) {
+      case 'harris/writeBack':
+        return this.writeBack(message.harris);
     }
+  }
+
+  protected override exportFolder(): vscode.Uri {
+    return vscode.Uri.joinPath(vscode.Uri.file(this.state.configPath), '..');
   }
 
   /** data.harris in the config's editor, as one undoable edit (saving is the user's call). */
@@ -119,48 +103,13 @@ export class HarrisPanel implements vscode.Disposable {
     const edit = new vscode.WorkspaceEdit();
     edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(text.length)), updated);
     const ok = await vscode.workspace.applyEdit(edit);
-    this.post(
-      ok
-        ? {
-            type: 'notice',
-            level: 'info',
-            message: `Wrote data.harris into ${vscode.workspace.asRelativePath(uri)} (unsaved).`,
-          }
-        : { type: 'notice', level: 'error', message: `Could not edit ${uri.fsPath}.` },
-    );
-  }
-
-  private async onMessage(message: WebviewMessage): Promise<void> {
-    switch (message.type) {
-      case 'ready':
-        await this.init();
-        break;
-      case 'state':
-        if (message.state.panel === 'harrisPreview') this.state = message.state.state;
-        break;
-      case 'harris/request':
-        await this.preview(message.requestId, message.harris, message.count);
-        break;
-      case 'harris/writeBack':
-        await this.writeBack(message.harris);
-        break;
-      case 'export':
-        await saveExport(
-          message,
-          vscode.Uri.joinPath(vscode.Uri.file(this.state.configPath), '..'),
-        );
-        break;
-      case 'lossCurves/drawn':
-      case 'attention/request':
-        break; // not this panel's
-      default:
-        assertNever(message);
+    if (ok) {
+      this.notice(
+        'info',
+        `Wrote data.harris into ${vscode.workspace.asRelativePath(uri)} (unsaved).`,
+      );
+    } else {
+      this.notice('error', `Could not edit ${uri.fsPath}.`);
     }
-  }
-
-  dispose(): void {
-    this.cancel?.cancel();
-    for (const d of this.disposables) d.dispose();
-    this.disposables.length = 0;
   }
 }

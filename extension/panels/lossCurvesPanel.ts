@@ -5,40 +5,25 @@
  */
 import * as vscode from 'vscode';
 import type { RunProgressParams } from '../../sidecar/protocol';
-import { progressPoints } from './progressPoints';
-import {
-  assertNever,
-  type HostMessage,
-  type LossCurvesState,
-  type WebviewMessage,
+import type {
+  LossCurvesChannel,
+  LossCurvesRequests,
+  LossCurvesState,
+  LossCurvesWebviewMessage,
+  RequestHandlers,
 } from '../../webview/protocol';
-import type { PanelServices } from './services';
-import { saveExport } from './exportFile';
+import { PanelHost } from './panelHost';
+import { progressPoints } from './progressPoints';
 import { readHistory } from './runFolders';
-import { webviewHtml, webviewOptions } from './webviewHtml';
+import type { PanelServices } from './services';
+import { webviewOptions } from './webviewHtml';
 
 export const LOSS_CURVES_VIEW = 'scalenet.lossCurves';
 
-export class LossCurvesPanel implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
-
-  constructor(
-    private readonly panel: vscode.WebviewPanel,
-    private readonly services: PanelServices,
-    private state: LossCurvesState,
-  ) {
-    panel.webview.options = webviewOptions(services.extensionUri);
-    panel.webview.html = webviewHtml(
-      panel.webview,
-      services.extensionUri,
-      'lossCurves',
-      'Loss curves',
-    );
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((m: WebviewMessage) => void this.onMessage(m)),
-      services.client.onProgress((p) => this.onProgress(p)),
-      panel.onDidDispose(() => this.dispose()),
-    );
+export class LossCurvesPanel extends PanelHost<LossCurvesChannel> {
+  constructor(panel: vscode.WebviewPanel, services: PanelServices, state: LossCurvesState) {
+    super(panel, services, 'lossCurves', 'Loss curves', state);
+    this.register(services.client.onProgress((p) => this.onProgress(p)));
   }
 
   static create(services: PanelServices, runDirs: string[]): LossCurvesPanel {
@@ -57,10 +42,6 @@ export class LossCurvesPanel implements vscode.Disposable {
     });
   }
 
-  private post(message: HostMessage): void {
-    void this.panel.webview.postMessage(message);
-  }
-
   private onProgress(p: RunProgressParams): void {
     const now = Date.now();
     const { points, stage } = progressPoints(p, now);
@@ -75,39 +56,27 @@ export class LossCurvesPanel implements vscode.Disposable {
     });
   }
 
-  private async onMessage(message: WebviewMessage): Promise<void> {
+  protected onReady(): Promise<void> {
+    this.post({
+      type: 'lossCurves/history',
+      runs: this.state.runDirs.map(readHistory),
+      state: this.state,
+    });
+    return Promise.resolve();
+  }
+
+  protected onMessage(message: LossCurvesWebviewMessage): Promise<void> {
+    // One message type today: the switch is the place a second one must be handled.
     switch (message.type) {
-      case 'ready':
-        this.post({
-          type: 'lossCurves/history',
-          runs: this.state.runDirs.map(readHistory),
-          state: this.state,
-        });
-        break;
-      case 'state':
-        if (message.state.panel === 'lossCurves') this.state = message.state.state;
-        break;
       case 'lossCurves/drawn':
         this.services.log.trace(
           `loss curves: ${message.points} points drawn ${message.latencyMs} ms after they were sent`,
         );
-        break;
-      case 'export': {
-        const saved = await saveExport(message, vscode.workspace.workspaceFolders?.[0]?.uri);
-        if (saved) this.post({ type: 'notice', level: 'info', message: `Saved ${saved}` });
-        break;
-      }
-      case 'harris/request':
-      case 'harris/writeBack':
-      case 'attention/request':
-        break; // not this panel's
-      default:
-        assertNever(message);
     }
+    return Promise.resolve();
   }
 
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
-    this.disposables.length = 0;
+  protected requestHandlers(): RequestHandlers<LossCurvesRequests> {
+    return {};
   }
 }

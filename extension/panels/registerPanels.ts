@@ -9,6 +9,7 @@ import type { PanelState } from '../../webview/protocol';
 import { AttentionPanel, ATTENTION_VIEW } from './attentionPanel';
 import { HarrisPanel, HARRIS_VIEW } from './harrisPanel';
 import { LossCurvesPanel, LOSS_CURVES_VIEW } from './lossCurvesPanel';
+import { PanelSlot } from './panelSlot';
 import { defaultRunsDir, isRunDir, listRunDirs } from './runFolders';
 import type { PanelServices } from './services';
 
@@ -54,6 +55,8 @@ export function registerPanels(
   context: vscode.ExtensionContext,
 ): vscode.Disposable {
   const all: PanelServices = { ...services, extensionUri: context.extensionUri };
+  // One attention-maps panel: opening it again reveals it, selecting the run it names.
+  const attention = new PanelSlot<AttentionPanel>();
   const lossRuns = (arg?: PanelArg) => {
     const given = runArg(arg);
     return given.length > 0 ? given : listRunDirs(defaultRunsDir(), DEFAULT_RUNS);
@@ -66,9 +69,13 @@ export function registerPanels(
       const configPath = await pickConfig(arg);
       if (configPath) HarrisPanel.create(all, configPath);
     }),
-    vscode.commands.registerCommand('scalenet.openAttentionMaps', (arg?: PanelArg) =>
-      AttentionPanel.create(all, runArg(arg)),
-    ),
+    vscode.commands.registerCommand('scalenet.openAttentionMaps', (arg?: PanelArg) => {
+      const runs = runArg(arg);
+      attention.open(
+        () => AttentionPanel.create(all, runs),
+        (open) => void open.reopen(runs),
+      );
+    }),
     vscode.window.registerWebviewPanelSerializer(LOSS_CURVES_VIEW, {
       deserializeWebviewPanel: (panel, raw) => {
         const s = stateOf(raw);
@@ -100,11 +107,13 @@ export function registerPanels(
     vscode.window.registerWebviewPanelSerializer(ATTENTION_VIEW, {
       deserializeWebviewPanel: (panel, raw) => {
         const s = stateOf(raw);
-        new AttentionPanel(
-          panel,
-          all,
-          s?.panel === 'attentionMaps' ? s.state : undefined,
-          defaultRunsDir(),
+        attention.adopt(
+          new AttentionPanel(
+            panel,
+            all,
+            s?.panel === 'attentionMaps' ? s.state : undefined,
+            defaultRunsDir(),
+          ),
         );
         return Promise.resolve();
       },

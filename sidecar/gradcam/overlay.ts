@@ -2,19 +2,8 @@
  * How a CAM is shown: the JET colormap (blue = 0 → red = 1, as OpenCV's COLORMAP_JET
  * that Grad-CAM papers use) blended over the image the network saw.
  */
+import { jet } from '../protocol/colormap';
 import type { Raster } from '../inspect/png';
-
-const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
-
-/** JET colour of v in 0..1 as 8-bit RGB. */
-export function jet(v: number): [number, number, number] {
-  const x = clamp01(v);
-  return [
-    Math.round(255 * clamp01(1.5 - Math.abs(4 * x - 3))),
-    Math.round(255 * clamp01(1.5 - Math.abs(4 * x - 2))),
-    Math.round(255 * clamp01(1.5 - Math.abs(4 * x - 1))),
-  ];
-}
 
 /** The image as RGB (gray planes repeated), whatever its channel count. */
 export function toRgb(img: Raster): Raster {

@@ -45,10 +45,14 @@ try {
   });
   exitCode = 0;
 } catch (error) {
-  console.error(`VS Code exited with a failure: ${error instanceof Error ? error.message : error}`);
+  console.error(
+    `VS Code exited with a failure: ${error instanceof Error ? error.message : String(error)}`,
+  );
 } finally {
   if (existsSync(resultFile)) {
-    const report = JSON.parse(readFileSync(resultFile, 'utf8'));
+    /** @type {unknown} JSON.parse's any, checked as the report below */
+    const parsed = JSON.parse(readFileSync(resultFile, 'utf8'));
+    const report = /** @type {import('./host/extensionTests.js').HostReport} */ (parsed);
     for (const t of report.tests) console.log(`${t.ok ? 'ok  ' : 'FAIL'} ${t.name}`);
     if (report.tests.some((t) => !t.ok)) exitCode = 1;
     console.log(`${report.appName} ${report.vscodeVersion}: ${report.tests.length} tests`);

@@ -27,8 +27,9 @@ describe('extension host tests inside code-server (extensionTestsPath payload)',
     sandbox = createSandbox('host');
     resultFile = join(sandbox.root, 'host-result.json');
     sandbox.env.SCALENET_E2E_RESULT = resultFile;
-    server = await startCodeServer(sandbox);
-    const remote = (path) => `vscode-remote://127.0.0.1:${server.port}${path}`;
+    const started = (server = await startCodeServer(sandbox));
+    const remote = (/** @type {string} */ path) =>
+      `vscode-remote://127.0.0.1:${started.port}${path}`;
     const payload = [
       ['extensionDevelopmentPath', remote(root)],
       ['extensionTestsPath', remote(TEST_MODULE)],
@@ -53,7 +54,9 @@ describe('extension host tests inside code-server (extensionTestsPath payload)',
       what: `the host tests' result file (code-server log:\n${server?.log().slice(-3000)})`,
     });
     await workbench?.screenshot('host-tests-done');
-    const report = JSON.parse(readFileSync(resultFile, 'utf8'));
+    /** @type {unknown} JSON.parse's any, checked as the report below */
+    const parsed = JSON.parse(readFileSync(resultFile, 'utf8'));
+    const report = /** @type {import('./host/extensionTests.js').HostReport} */ (parsed);
     assert.match(report.vscodeVersion, /^1\.100\./, 'ran in VS Code 1.100 (code-server 4.100.3)');
     assert.ok(report.tests.length >= 9, `${report.tests.length} host tests reported`);
     for (const result of report.tests) {

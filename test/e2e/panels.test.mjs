@@ -15,6 +15,11 @@ import { openFile, openWorkbench, poll, runCommand } from './harness/workbench.m
 const RUN_TIMEOUT_MS = 120_000;
 
 /** The webview frame (VS Code nests the panel's page two iframes deep) that has `selector`. */
+/**
+ * @param {import('playwright-core').Page} page
+ * @param {string} selector
+ * @param {string} what
+ */
 async function webviewFrame(page, selector, what) {
   return poll(
     async () => {
@@ -97,11 +102,37 @@ describe('ScaleNet panels in a real VS Code (packaged .vsix in code-server)', ()
       await frame.locator('canvas.heat').first().waitFor({ timeout: 60_000 });
     } catch (error) {
       await workbench.screenshot('attention-maps-FAILED');
-      throw new Error(`${error.message}\nstatus: ${await frame.locator('.status').innerText()}`);
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(`${message}\nstatus: ${await frame.locator('.status').innerText()}`);
     }
     // 4 images (0-3) x 1 run x 2 stages.
     assert.equal(await frame.locator('canvas.heat').count(), 4 * 2);
     assert.match(await frame.locator('section.image-grid').first().innerText(), /\d+\.\d%/);
     await workbench.screenshot('attention-maps');
+  });
+
+  it('"Open Attention Maps" again reveals the one panel, its stage boxes ticked', async () => {
+    const tabs = page.locator('.tabs-container .tab', { hasText: 'ScaleNet: Attention Maps' });
+    assert.equal(await tabs.count(), 1);
+    // Another group active, then the command: it must bring the open panel to the front.
+    const activeTab = page.locator('.editor-group-container.active .tab.active');
+    await runCommand(page, 'View: Focus First Editor Group');
+    await poll(async () => !(await activeTab.innerText()).includes('Attention Maps'), {
+      what: 'another editor group to be active',
+    });
+    await runCommand(page, 'ScaleNet: Open Attention Maps');
+    await poll(async () => (await activeTab.innerText()).includes('ScaleNet: Attention Maps'), {
+      what: 'the attention-maps panel to be revealed',
+    });
+    assert.equal(await tabs.count(), 1, 'still one attention-maps panel');
+    const frame = await webviewFrame(page, 'fieldset vscode-checkbox', 'the stage boxes');
+    const stages = frame
+      .locator('fieldset', { has: frame.locator('legend', { hasText: 'Stages' }) })
+      .locator('vscode-checkbox');
+    const ticked = await stages.evaluateAll((boxes) =>
+      boxes.map((b) => /** @type {HTMLElement & { checked: boolean }} */ (b).checked),
+    );
+    assert.deepEqual(ticked, [true, true]);
+    await workbench.screenshot('attention-maps-revealed');
   });
 });

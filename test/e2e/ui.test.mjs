@@ -30,7 +30,7 @@ describe('ScaleNet in a real VS Code (packaged .vsix in code-server)', () => {
   /** @type {import('./harness/workbench.mjs').Workbench} */ let workbench;
   /** @type {import('playwright-core').Page} */ let page;
 
-  const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+  const seconds = (/** @type {number} */ since) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
   before(async () => {
     const vsix = packagedVsix();
@@ -132,9 +132,11 @@ describe('ScaleNet in a real VS Code (packaged .vsix in code-server)', () => {
     const folders = runFolders(sandbox.workspace, TINY_CONFIG.name);
     assert.equal(folders.length, 1, `one run folder: ${JSON.stringify(folders)}`);
     const summary = readSummary(folders[0]);
-    assert.equal(summary?.status, 'completed');
+    assert.ok(summary, 'summary.json is written');
+    assert.equal(summary.status, 'completed');
     const accuracy = summary.metrics['pretext/accuracy'];
     assert.ok(accuracy >= 0 && accuracy <= 1, `pretext/accuracy ${accuracy}`);
+    assert.ok(summary.latestCheckpoint, 'a checkpoint is named');
     assert.ok(existsSync(join(folders[0], summary.latestCheckpoint, 'model.json')));
     assert.ok(readMetrics(folders[0]).length > 0, 'metrics.jsonl has lines');
 
@@ -221,7 +223,8 @@ describe('ScaleNet in a real VS Code (packaged .vsix in code-server)', () => {
     }
     await page.locator('.activitybar .action-item a[aria-label^="ScaleNet"]').first().click();
     const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Runs' }) });
-    const row = (name) => view.locator('.monaco-list-row', { hasText: name }).first();
+    const row = (/** @type {string} */ name) =>
+      view.locator('.monaco-list-row', { hasText: name }).first();
     await row(TINY_CONFIG.name).waitFor({ timeout: 30_000 });
     await row(LONG_CONFIG.name).waitFor({ timeout: 30_000 });
     await workbench.screenshot('runs-view');
@@ -289,16 +292,28 @@ describe('ScaleNet in a real VS Code (packaged .vsix in code-server)', () => {
   });
 });
 
-/** Records every text the status item, the CodeLenses and the notifications show. */
+/**
+ * What recordWhatTheUserSees keeps on the workbench page's window.
+ * @typedef {{ status: string[], lens: string[], toasts: string[] }} Seen
+ * @typedef {Window & { __scalenetSeen: Seen }} RecordingWindow
+ */
+
+/**
+ * Records every text the status item, the CodeLenses and the notifications show.
+ * @param {import('playwright-core').Page} page
+ */
 async function recordWhatTheUserSees(page) {
   await page.evaluate(() => {
+    const win = /** @type {RecordingWindow} */ (/** @type {unknown} */ (window));
+    /** @type {Seen} */
     const seen = { status: [], lens: [], toasts: [] };
+    /** @param {string[]} list @param {string | null | undefined} raw */
     const push = (list, raw) => {
       const text = (raw ?? '').replace(/\s+/g, ' ').trim();
       if (text && !list.includes(text)) list.push(text);
     };
     const sample = () => {
-      const seenNow = window.__scalenetSeen;
+      const seenNow = win.__scalenetSeen;
       const item = document.querySelector('.statusbar-item[id$="scalenet.status"]');
       if (item) push(seenNow.status, item.textContent);
       const lens = [...document.querySelectorAll('.codelens-decoration')]
@@ -309,7 +324,7 @@ async function recordWhatTheUserSees(page) {
         push(seenNow.toasts, toast.textContent);
       }
     };
-    window.__scalenetSeen = seen;
+    win.__scalenetSeen = seen;
     new MutationObserver(sample).observe(document.body, {
       subtree: true,
       childList: true,
@@ -319,18 +334,28 @@ async function recordWhatTheUserSees(page) {
   });
 }
 
+/** @param {import('playwright-core').Page} page */
 async function resetRecording(page) {
   await page.evaluate(() => {
-    window.__scalenetSeen = { status: [], lens: [], toasts: [] };
+    const win = /** @type {RecordingWindow} */ (/** @type {unknown} */ (window));
+    win.__scalenetSeen = { status: [], lens: [], toasts: [] };
   });
 }
 
-/** @returns {Promise<{ status: string[], lens: string[], toasts: string[] }>} */
+/**
+ * @param {import('playwright-core').Page} page
+ * @returns {Promise<Seen>}
+ */
 async function recorded(page) {
-  return page.evaluate(() => window.__scalenetSeen);
+  return page.evaluate(
+    () => /** @type {RecordingWindow} */ (/** @type {unknown} */ (window)).__scalenetSeen,
+  );
 }
 
-/** An editor's rendered lines as plain text (Monaco renders spaces as U+00A0). */
+/**
+ * An editor's rendered lines as plain text (Monaco renders spaces as U+00A0).
+ * @param {import('playwright-core').Locator} lines
+ */
 async function outputText(lines) {
   return (await lines.innerText()).replace(/\u00a0/g, ' ');
 }

@@ -8,11 +8,20 @@ import { describe, it } from 'node:test';
 import {
   addPoints,
   emptyRun,
+  findPauses,
   metricNames,
+  runFromSeries,
   stageBoundaries,
   xValues,
 } from '../../webview/lossCurves/runData';
-import { debiasedEma, MAX_SMOOTHING } from '../../webview/lossCurves/smoothing';
+import { toCsv } from '../../webview/lossCurves/exportFiles';
+import {
+  debiasedEma,
+  isSchedule,
+  MAX_SMOOTHING,
+  MIN_POINTS_TO_SMOOTH,
+  smoothSeries,
+} from '../../webview/lossCurves/smoothing';
 import { progressPoints } from '../../extension/panels/progressPoints';
 
 const close = (actual: ArrayLike<number>, expected: number[]) => {
@@ -154,5 +163,132 @@ describe('run/progress → chart points', () => {
       ['pretext/loss', 'pretext/train_accuracy', 'pretext/accuracy', 'knn/accuracy'],
     );
     assert.deepEqual(progressPoints({ ...progress, phase: 'loading' }, 0).points, []);
+  });
+});
+
+describe('what is smoothed (issue 13 item 15)', () => {
+  it('draws the learning rate as it is, whatever the weight', () => {
+    const lr = Array.from({ length: 100 }, (_, i) => (i < 50 ? 0.1 : 0.01));
+    assert.equal(isSchedule('lr'), true);
+    assert.equal(isSchedule('finetune/lr'), true);
+    assert.equal(isSchedule('pretext/loss'), false);
+    const { line, smoothed } = smoothSeries('lr', lr, 0.9);
+    assert.equal(smoothed, false);
+    assert.deepEqual(Array.from(line), lr);
+  });
+
+  it('draws a 3-point per-epoch curve through its values (was 0.075 where the value is 0.05)', () => {
+    const values = [0.1, 0.05, 0.05];
+    const before = debiasedEma(values, 0.6);
+    assert.ok(Math.abs(before[1] - 0.05) > 0.01, `the EMA moves it: ${before[1]}`);
+    const { line, smoothed } = smoothSeries('pretext/accuracy', values, 0.6);
+    assert.equal(smoothed, false);
+    assert.deepEqual(Array.from(line), values);
+  });
+
+  it('smooths a dense noisy measurement, and nothing at weight 0', () => {
+    const values = Array.from({ length: MIN_POINTS_TO_SMOOTH }, (_, i) => (i % 2 ? 1 : 0));
+    const dense = smoothSeries('pretext/loss', values, 0.5);
+    assert.equal(dense.smoothed, true);
+    close(dense.line, Array.from(debiasedEma(values, 0.5)));
+    assert.equal(smoothSeries('pretext/loss', values, 0).smoothed, false);
+  });
+
+  it('exports the line as drawn: sparse and schedule series unsmoothed in the CSV', () => {
+    const run = emptyRun('r', 'run');
+    addPoints(run, [
+      { stage: 0, step: 10, epoch: 1, metric: 'lr', value: 0.1, time: 1000 },
+      { stage: 0, step: 20, epoch: 2, metric: 'lr', value: 0.05, time: 2000 },
+    ]);
+    const rows = toCsv([run], 0.9).trim().split('\n').slice(1);
+    assert.deepEqual(
+      rows.map((r) => r.split(',').slice(-2)),
+      [
+        ['0.1', '0.1'],
+        ['0.05', '0.05'],
+      ],
+    );
+  });
+});
+
+describe('stage marks (issue 13 item 15)', () => {
+  it('marks no stage 2 on a one-stage run whose evaluation is logged as stage 2', () => {
+    // metrics.jsonl of a one-stage RotNet run: pretext at stage 0, the downstream
+    // metrics after it under stage 1, step 0, epoch 0 (sidecar/train/executeRun.ts).
+    const pretext = [1, 2, 3].map((epoch) => ({
+      stage: 0,
+      step: 10 * epoch,
+      epoch,
+      metric: 'pretext/loss',
+      value: 1 / epoch,
+      time: 1000 * epoch,
+    }));
+    const evaluation = ['knn/accuracy', 'finetune@400/accuracy'].map((metric) => ({
+      stage: 1,
+      step: 0,
+      epoch: 0,
+      metric,
+      value: 0.6,
+      time: 5000,
+    }));
+    const run = runFromSeries({
+      runId: 'r',
+      label: 'rotnet',
+      points: [...pretext, ...evaluation],
+      stages: [{ stage: 0, scale: 1, steps: 0, epochs: 0 }],
+    });
+    for (const axis of ['step', 'epoch', 'time', 'wallTime'] as const)
+      assert.deepEqual(stageBoundaries(run, axis), [], axis);
+    // The evaluation still lands after the pretext curve.
+    const knn = run.metrics.get('knn/accuracy');
+    assert.ok(knn);
+    close(xValues(run, knn, 'step'), [30]);
+  });
+
+  it('still marks the second stage of a two-stage chain from its pretext points alone', () => {
+    const run = emptyRun('r', 'run');
+    addPoints(run, [
+      { stage: 0, step: 10, epoch: 1, metric: 'pretext/loss', value: 1, time: 1 },
+      { stage: 1, step: 10, epoch: 1, metric: 'pretext/loss', value: 1, time: 2 },
+      { stage: 2, step: 0, epoch: 0, metric: 'knn/accuracy', value: 0.5, time: 3 },
+    ]);
+    assert.deepEqual(stageBoundaries(run, 'step'), [{ x: 10, label: 'stage 2' }]);
+  });
+});
+
+describe('training time and wall-clock time (issue 13 item 15)', () => {
+  // Five epochs a minute apart, a stop after the third, resumed two hours later.
+  const minute = 60_000;
+  const times = [1, 2, 3, 123, 124].map((m) => 1.7e12 + m * minute);
+  const run = emptyRun('r', 'run');
+  addPoints(
+    run,
+    times.map((time, i) => ({
+      stage: 0,
+      step: 10 * (i + 1),
+      epoch: i + 1,
+      metric: 'pretext/loss',
+      value: 1,
+      time,
+    })),
+  );
+  const cols = run.metrics.get('pretext/loss')!;
+
+  it('finds the stop → resume gap and leaves it out of training time', () => {
+    assert.deepEqual(findPauses(times), [{ after: times[2], removed: 119 * minute }]);
+    // 0, 1, 2 minutes; the pause counts as one ordinary gap; then 3, 4 minutes.
+    close(xValues(run, cols, 'time'), [0, 60, 120, 180, 240]);
+  });
+
+  it('keeps the clock time on the wall-clock axis (seconds since 1970)', () => {
+    close(
+      xValues(run, cols, 'wallTime'),
+      times.map((t) => t / 1000),
+    );
+  });
+
+  it('leaves ordinary gaps alone: an evaluation pass or a slow epoch is not a pause', () => {
+    assert.deepEqual(findPauses([0, 1000, 2000, 3000, 3000 + 15_000]), []);
+    assert.deepEqual(findPauses([0, 1000]), []);
   });
 });

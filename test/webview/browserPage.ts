@@ -8,6 +8,16 @@ import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type {
+  AttentionChannel,
+  HarrisChannel,
+  HostWire,
+  LossCurvesChannel,
+} from '../../webview/protocol';
+
+/** What a panel host may send to any of the three webviews (replies included). */
+export type HostMessage =
+  HostWire<LossCurvesChannel> | HostWire<HarrisChannel> | HostWire<AttentionChannel>;
 
 export const ROOT = resolve(__dirname, '../..');
 export const ARTIFACTS = join(ROOT, 'test/e2e/artifacts/webview');

@@ -19,8 +19,16 @@ import { harrisPreview } from '../../sidecar/inspect/harrisPreview';
 import { buildModel } from '../../sidecar/models/buildModel';
 import { saveCheckpoint } from '../../sidecar/runs/checkpoint';
 import { createRunDir } from '../../sidecar/runs/runStore';
-import type { HostMessage, MetricPoint } from '../../webview/protocol';
-import { ARTIFACTS, launch, openPanel, ROOT, skipReason, type PanelPage } from './browserPage';
+import type { MetricPoint } from '../../webview/protocol';
+import {
+  ARTIFACTS,
+  launch,
+  openPanel,
+  ROOT,
+  skipReason,
+  type HostMessage,
+  type PanelPage,
+} from './browserPage';
 
 const skip = skipReason();
 let browser: Browser;
@@ -162,6 +170,85 @@ describe('loss curves webview', { skip }, () => {
   });
 });
 
+describe('loss curves webview: what is smoothed and which time', { skip }, () => {
+  it('draws the learning rate and sparse curves unsmoothed, the raw value first in the read-out, and offers both clocks', async () => {
+    const p = await openPanel(browser, 'lossCurves');
+    await waitForPost(p, 'ready');
+    const lr = [0.1, 0.05, 0.05];
+    const loss = Array.from({ length: 200 }, (_, i) => 1 + 0.5 * Math.sin(i) * Math.exp(-i / 50));
+    await send(p, {
+      type: 'lossCurves/history',
+      runs: [
+        {
+          runId: 'r',
+          label: 'run',
+          points: [
+            ...lr.map((value, i) => ({
+              stage: 0,
+              step: 10 * (i + 1),
+              epoch: i + 1,
+              metric: 'lr',
+              value,
+              time: 1.7e12 + i * 1000,
+            })),
+            ...loss.map((value, i) => ({
+              stage: 0,
+              step: i + 1,
+              epoch: (i + 1) / 100,
+              metric: 'pretext/loss',
+              value,
+              time: 1.7e12 + i * 10,
+            })),
+          ],
+          stages: [{ stage: 0, scale: 1, steps: 0, epochs: 0 }],
+        },
+      ],
+    });
+    /** Hovers the middle of a chart and returns its read-out. */
+    const hover = async (metric: string, fraction: number) => {
+      const chart = p.page.locator(`section.chart[data-metric="${metric}"]`);
+      const over = chart.locator('.u-over');
+      await over.waitFor();
+      const box = (await over.boundingBox())!;
+      await p.page.mouse.move(box.x + fraction * box.width, box.y + box.height / 2);
+      await p.page.waitForTimeout(50);
+      return chart.locator('.readout').innerText();
+    };
+    // The middle lr point is 0.05: the read-out says 0.05 and nothing smoothed.
+    const lrText = await hover('lr', 0.5);
+    assert.match(lrText, /^step 20\.000 · run: 0\.05000$/);
+    // A dense loss is smoothed: its logged value first, then the smoothed line's.
+    const lossText = await hover('pretext/loss', 0.5);
+    const m = /^step (\d+)\.?\d* · run: ([\d.]+) \(smoothed ([\d.]+)\)$/.exec(lossText);
+    assert.ok(m, lossText);
+    assert.equal(Number(m[2]).toPrecision(4), loss[Number(m[1]) - 1].toPrecision(4));
+    assert.notEqual(m[2], m[3]);
+
+    const axisOptions = await p.page
+      .locator('vscode-dropdown')
+      .first()
+      .locator('vscode-option')
+      .allTextContents();
+    assert.deepEqual(axisOptions, [
+      'Step',
+      'Epoch',
+      'Training time (pauses left out)',
+      'Wall-clock time',
+    ]);
+    await p.page
+      .locator('vscode-dropdown')
+      .first()
+      .evaluate((d) => {
+        (d as HTMLElement & { value: string }).value = 'wallTime';
+        d.dispatchEvent(new Event('change'));
+      });
+    const clock = await hover('lr', 0.5);
+    assert.match(clock, /^clock time .*2023.* · run: 0\.05000$/);
+    assertClean(p);
+    await p.page.close();
+  });
+});
+
 describe('Harris preview webview', { skip }, () => {
   it('asks for a preview, draws the grid, recomputes on a slider and writes back', async () => {
     const p = await openPanel(browser, 'harrisPreview');
@@ -173,15 +260,15 @@ describe('Harris preview webview', { skip }, () => {
       state: { configPath, harris, count: 4 },
       scales: [0.5, 1],
     });
-    const first = await waitForPost(p, 'harris/request');
-    assert.deepEqual(first.harris, harris);
+    const first = await waitForPost(p, 'harris/preview');
+    assert.deepEqual((first.params as { harris: unknown }).harris, harris);
     const result = await harrisPreview({
       source: { kind: 'config', configPath },
       count: 4,
       harris,
       scales: [0.5, 1],
     });
-    await send(p, { type: 'harris/result', requestId: first.requestId as number, result });
+    await send(p, { type: 'reply', inReplyTo: first.messageId as number, result });
     await p.page.locator('.image-cell').first().waitFor();
     assert.equal(
       await p.page.locator('.image-cell img').count(),
@@ -195,8 +282,8 @@ describe('Harris preview webview', { skip }, () => {
       range.value = '0.1';
       range.dispatchEvent(new Event('input'));
     });
-    const second = await waitForPost(p, 'harris/request', n);
-    assert.equal((second.harris as { k: number }).k, 0.1);
+    const second = await waitForPost(p, 'harris/preview', n);
+    assert.equal((second.params as { harris: { k: number } }).harris.k, 0.1);
     await p.page.locator('vscode-button', { hasText: 'Write back to config' }).click();
     const back = await waitForPost(p, 'harris/writeBack');
     assert.equal((back.harris as { k: number }).k, 0.1);
@@ -239,7 +326,8 @@ describe('attention maps webview', { skip }, () => {
     if (runsDir) rmSync(runsDir, { recursive: true, force: true });
   });
 
-  it('requests maps for the chosen runs and draws rows = runs, columns = stages', async () => {
+  /** The panel, given the two runs (RotNet, ScaleNet) with stages 1 and 2. */
+  async function openWithRuns(): Promise<PanelPage> {
     const p = await openPanel(browser, 'attentionMaps');
     await waitForPost(p, 'ready');
     await send(p, {
@@ -251,9 +339,14 @@ describe('attention maps webview', { skip }, () => {
         method: 'rotnet',
       })),
     });
+    return p;
+  }
+
+  it('requests maps for the chosen runs and draws rows = runs, columns = stages', async () => {
+    const p = await openWithRuns();
     await p.page.locator('vscode-button', { hasText: 'Compute' }).click();
-    const asked = await waitForPost(p, 'attention/request');
-    const request = asked.request as {
+    const asked = await waitForPost(p, 'attention/compute');
+    const request = asked.params as {
       runDirs: string[];
       images: { kind: 'dataset'; indices: number[] };
       stages: string[];
@@ -270,7 +363,7 @@ describe('attention maps webview', { skip }, () => {
         ),
       })),
     );
-    await send(p, { type: 'attention/result', requestId: asked.requestId as number, rows });
+    await send(p, { type: 'reply', inReplyTo: asked.messageId as number, result: rows });
     await p.page.locator('canvas.heat').first().waitFor();
     assert.equal(await p.page.locator('canvas.heat').count(), 4 * 2 * 2, 'images x runs x stages');
     assert.equal(await p.page.locator('section.image-grid').count(), 4);
@@ -293,6 +386,99 @@ describe('attention maps webview', { skip }, () => {
     const png = PNG.sync.read(Buffer.from(saved.data as string, 'base64'));
     assert.ok(png.width > 300 && png.height > 4 * 2 * 96, `${png.width}x${png.height}`);
     await p.page.screenshot({ path: join(ARTIFACTS, 'webview-attentionMaps.png'), fullPage: true });
+    assertClean(p);
+    await p.page.close();
+  });
+
+  it('ticks the stages it computes, draws a JET colour bar, offers Grad-CAM++ and selects the runs it is reopened on', async () => {
+    const p = await openWithRuns();
+    const boxes = (legend: string) =>
+      p.page
+        .locator('fieldset', { has: p.page.locator('legend', { hasText: legend }) })
+        .locator('vscode-checkbox');
+    const ticked = (legend: string) =>
+      boxes(legend).evaluateAll((all) =>
+        all.map((c) => (c as HTMLElement & { checked: boolean }).checked),
+      );
+    // Every stage is computed when none was picked: the boxes say so.
+    assert.deepEqual(await ticked('Stages'), [true, true]);
+    const compute = async () => {
+      const n = (await p.posted()).length;
+      await p.page.locator('vscode-button', { hasText: 'Compute' }).click();
+      return (await waitForPost(p, 'attention/compute', n)) as {
+        messageId: number;
+        params: {
+          runDirs: string[];
+          stages: string[];
+          method: string;
+          images: { kind: 'dataset'; indices: number[] };
+        };
+      };
+    };
+    assert.deepEqual((await compute()).params.stages, ['stage1', 'stage2']);
+    await boxes('Stages').first().click();
+    assert.deepEqual(await ticked('Stages'), [false, true]);
+    assert.deepEqual((await compute()).params.stages, ['stage2']);
+
+    // The colour bar: JET from its published definition, dark blue (0) to dark red (1).
+    // (No named functions inside evaluate: tsx would wrap them in a helper the page lacks.)
+    const ends = await p.page.locator('.colorbar canvas').evaluate((c) => {
+      const canvas = c as HTMLCanvasElement;
+      const ctx = canvas.getContext('2d')!;
+      return [0, Math.floor(canvas.width / 2), canvas.width - 1].map((x) => [
+        ...ctx.getImageData(x, 0, 1, 1).data.slice(0, 3),
+      ]);
+    });
+    assert.deepEqual(ends[0], [0, 0, 128]);
+    assert.deepEqual(ends[2], [128, 0, 0]);
+    assert.ok(ends[1][1] === 255, `green at the middle: ${ends[1].join(',')}`);
+    assert.match(
+      (await p.page.locator('.colorbar canvas').getAttribute('aria-label')) ?? '',
+      /0.*1/,
+    );
+
+    // Both methods of the sidecar's contract, and the maps named by the one computed.
+    const dropdown = p.page.locator('vscode-dropdown').first();
+    assert.deepEqual(await dropdown.locator('vscode-option').allTextContents(), [
+      'Grad-CAM',
+      'Grad-CAM++',
+    ]);
+    await dropdown.evaluate((d) => {
+      (d as HTMLElement & { value: string }).value = 'gradcam++';
+      d.dispatchEvent(new Event('change'));
+    });
+    const asked = await compute();
+    assert.equal(asked.params.method, 'gradcam++');
+    const result = await computeGradcam(
+      {
+        runDir: runDirs[0],
+        images: { kind: 'dataset', indices: [0] },
+        stages: asked.params.stages,
+        method: 'gradcam++',
+      },
+      new Map(),
+    );
+    assert.equal(result.method, 'gradcam++');
+    await send(p, {
+      type: 'reply',
+      inReplyTo: asked.messageId,
+      result: [{ runDir: runDirs[0], label: 'RotNet', result }],
+    });
+    await p.page.locator('canvas.heat').first().waitFor();
+    assert.match(
+      (await p.page.locator('canvas.heat').first().getAttribute('aria-label')) ?? '',
+      /stage2 Grad-CAM\+\+ of #0/,
+    );
+
+    // Opened again on one run: that run is selected (the host revealed this panel).
+    await send(p, { type: 'attention/select', runDirs: [runDirs[1]] });
+    await p.page.waitForFunction(() => true);
+    assert.deepEqual(await ticked('Runs'), [false, true]);
+    assert.deepEqual((await compute()).params.runDirs, [runDirs[1]]);
+    await p.page.screenshot({
+      path: join(ARTIFACTS, 'webview-attentionMaps-controls.png'),
+      fullPage: true,
+    });
     assertClean(p);
     await p.page.close();
   });

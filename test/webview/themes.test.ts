@@ -20,13 +20,14 @@ import { after, before, describe, it } from 'node:test';
 import { PNG } from 'pngjs';
 import type { Browser } from 'playwright-core';
 import type { HarrisPreviewResult } from '../../sidecar/protocol';
-import type { AttentionRow, HostMessage, MetricPoint } from '../../webview/protocol';
+import type { AttentionRow, MetricPoint } from '../../webview/protocol';
 import {
   ARTIFACTS,
   launch,
   openPanel,
   skipReason,
   THEMES,
+  type HostMessage,
   type PanelPage,
   type ThemeName,
 } from './browserPage';
@@ -229,12 +230,14 @@ const FOCUSED = `(() => {
   return { id: host.dataset.a11y ?? '', where: describe(deepActive() ?? host), indicator: shown[0] ?? 'none' };
 })()`;
 
-async function waitForPost(p: PanelPage, type: string) {
-  await p.page.waitForFunction(
+/** The first message of `type` the webview posted (waits for it). */
+async function waitForPost(p: PanelPage, type: string): Promise<Record<string, unknown>> {
+  const handle = await p.page.waitForFunction(
     (t) =>
-      (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === t),
+      (window as unknown as { __posted: { type: string }[] }).__posted.find((m) => m.type === t),
     type,
   );
+  return (await handle.jsonValue()) as Record<string, unknown>;
 }
 
 /** A w x h gray gradient as PNG base64, standing in for a dataset image. */
@@ -366,10 +369,10 @@ const PANELS: Record<string, (p: PanelPage) => Promise<void>> = {
       },
       scales: [0.5, 1],
     } satisfies HostMessage);
-    await waitForPost(p, 'harris/request');
+    const asked = await waitForPost(p, 'harris/preview');
     await p.send({
-      type: 'harris/result',
-      requestId: 1,
+      type: 'reply',
+      inReplyTo: asked.messageId as number,
       result: harrisResult(),
     } satisfies HostMessage);
     await p.page.locator('.image-cell').first().waitFor();
@@ -388,8 +391,12 @@ const PANELS: Record<string, (p: PanelPage) => Promise<void>> = {
     } satisfies HostMessage);
     // A click event, not the mouse: a mouse click would move the Tab starting point (and hover).
     await p.page.locator('vscode-button', { hasText: 'Compute' }).dispatchEvent('click');
-    await waitForPost(p, 'attention/request');
-    await p.send({ type: 'attention/result', requestId: 1, rows } satisfies HostMessage);
+    const asked = await waitForPost(p, 'attention/compute');
+    await p.send({
+      type: 'reply',
+      inReplyTo: asked.messageId as number,
+      result: rows,
+    } satisfies HostMessage);
     await p.page.locator('canvas.heat').first().waitFor();
   },
 };

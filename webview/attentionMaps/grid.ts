@@ -6,7 +6,7 @@
  * for "Save grid as PNG".
  */
 import type { GradcamImageResult } from '../../sidecar/protocol';
-import type { AttentionRow } from '../protocol';
+import { GRADCAM_METHOD_NAMES, type AttentionRow } from '../protocol';
 import { heatmapCanvas } from '../shared/colormap';
 import { el } from '../shared/ui';
 
@@ -27,6 +27,12 @@ function rowCaption(row: AttentionRow, imageIndex: number): string {
   if (!img) return row.error ?? 'no result';
   const p = img.predicted;
   return `${p.name} ${(100 * p.probability).toFixed(1)}%`;
+}
+
+/** The method the row's maps were computed with, by name (the sidecar says which). */
+function methodName(row: AttentionRow): string {
+  const method = row.result?.method;
+  return method ? GRADCAM_METHOD_NAMES[method] : 'Grad-CAM';
 }
 
 /** One grid per image; the heatmap canvases carry class `heat` for the opacity slider. */
@@ -73,7 +79,7 @@ export function renderGrids(rows: AttentionRow[], stages: string[], opacity: num
           heat.setAttribute('role', 'img');
           heat.setAttribute(
             'aria-label',
-            `${row.label} ${stage} Grad-CAM of ${imageLabel(result)}`,
+            `${row.label} ${stage} ${methodName(row)} of ${imageLabel(result)}`,
           );
           stack.append(base, heat);
           cell.append(stack);

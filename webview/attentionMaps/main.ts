@@ -7,23 +7,29 @@ import '../shared/panel.css';
 import type { GradcamMethod, GradcamTarget } from '../../sidecar/protocol';
 import {
   assertNever,
+  GRADCAM_METHOD_NAMES,
+  SUPERSEDED,
+  type AttentionChannel,
   type AttentionMapsState,
   type AttentionRow,
   type AttentionRun,
 } from '../protocol';
-import { onHostMessage, post, savedState, saveState } from '../shared/host';
+import { connect } from '../shared/host';
 import { button, checkbox, dropdown, el, slider, statusLine, textField } from '../shared/ui';
+import { colorBar } from './colorBar';
 import { gridPng, renderGrids } from './grid';
 
-const saved = savedState();
-const state: AttentionMapsState =
-  saved?.panel === 'attentionMaps'
-    ? saved.state
-    : { selectedRuns: [], stages: [], method: 'gradcam', indices: '0,1,2,3', opacity: 0.5 };
+const host = connect<AttentionChannel>('attentionMaps');
+const state: AttentionMapsState = host.savedState() ?? {
+  selectedRuns: [],
+  stages: [],
+  method: 'gradcam',
+  indices: '0,1,2,3',
+  opacity: 0.5,
+};
 let runs: AttentionRun[] = [];
 let target: GradcamTarget = { kind: 'predicted' };
 let files: { names: string[]; images: string[] } = { names: [], images: [] };
-let latestRequest = 0;
 let shown: { rows: AttentionRow[]; stages: string[] } | undefined;
 
 const status = statusLine();
@@ -32,7 +38,11 @@ const toolbar = el('div', 'toolbar');
 const results = el('div');
 
 function persist(): void {
-  saveState({ panel: 'attentionMaps', state });
+  host.saveState(state);
+}
+
+function stageNames(): string[] {
+  return [...new Set(runs.flatMap((r) => r.stages))];
 }
 
 function toggle(list: string[], value: string, on: boolean): string[] {
@@ -40,7 +50,6 @@ function toggle(list: string[], value: string, on: boolean): string[] {
 }
 
 function renderPickers(): void {
-  const stageNames = [...new Set(runs.flatMap((r) => r.stages))];
   const runBoxes = el('fieldset', 'control');
   runBoxes.append(el('legend', undefined, 'Runs'));
   for (const run of runs) {
@@ -53,7 +62,7 @@ function renderPickers(): void {
   }
   const stageBoxes = el('fieldset', 'control');
   stageBoxes.append(el('legend', undefined, 'Stages'));
-  for (const stage of stageNames) {
+  for (const stage of stageNames()) {
     stageBoxes.append(
       checkbox(stage, state.stages.includes(stage), (on) => {
         state.stages = toggle(state.stages, stage, on);
@@ -73,23 +82,41 @@ function parseIndices(text: string): number[] {
 }
 
 function compute(): void {
-  const stages =
-    state.stages.length > 0 ? state.stages : [...new Set(runs.flatMap((r) => r.stages))];
   if (state.selectedRuns.length === 0) {
     status.set('Pick at least one run.', true);
+    return;
+  }
+  // The boxes show what is computed: every stage unless the user unticked some.
+  const stages = stageNames().filter((s) => state.stages.includes(s));
+  if (stages.length === 0) {
+    status.set('Pick at least one stage.', true);
     return;
   }
   const images =
     files.images.length > 0
       ? { kind: 'png' as const, images: files.images, names: files.names }
       : { kind: 'dataset' as const, indices: parseIndices(state.indices) };
-  latestRequest++;
-  status.set('Computing Grad-CAM…');
-  post({
-    type: 'attention/request',
-    requestId: latestRequest,
-    request: { runDirs: state.selectedRuns, images, stages, method: state.method, target },
-  });
+  const methodName = GRADCAM_METHOD_NAMES[state.method];
+  status.set(`Computing ${methodName}…`);
+  host.requests
+    .requestLatest(
+      'attention/compute',
+      { runDirs: state.selectedRuns, images, stages, method: state.method, target },
+      ({ done, total }) => status.set(`Computing ${methodName}… ${done}/${total} runs`),
+    )
+    .then(
+      (rows) => {
+        if (rows !== SUPERSEDED) showRows(rows, stages);
+      },
+      (error: Error) => status.set(error.message, true),
+    );
+}
+
+function showRows(rows: AttentionRow[], stages: string[]): void {
+  shown = { rows, stages };
+  results.replaceChildren(renderGrids(rows, stages, state.opacity));
+  const failed = rows.filter((r) => r.error);
+  status.set(failed.map((r) => `${r.label}: ${r.error}`).join('; '), failed.length > 0);
 }
 
 function readFiles(input: HTMLInputElement): void {
@@ -118,7 +145,7 @@ async function savePng(): Promise<void> {
     fg: css.color,
     bg: css.backgroundColor,
   });
-  post({ type: 'export', format: 'png', fileName: 'scalenet-attention.png', data });
+  host.post({ type: 'export', format: 'png', fileName: 'scalenet-attention.png', data });
 }
 
 function buildToolbar(): void {
@@ -137,10 +164,10 @@ function buildToolbar(): void {
     fileInput,
     dropdown<GradcamMethod>(
       'Method',
-      [
-        { value: 'gradcam', label: 'Grad-CAM' },
-        { value: 'gradcam++', label: 'Grad-CAM++' },
-      ],
+      (Object.keys(GRADCAM_METHOD_NAMES) as GradcamMethod[]).map((value) => ({
+        value,
+        label: GRADCAM_METHOD_NAMES[value],
+      })),
       state.method,
       (v) => {
         state.method = v;
@@ -169,50 +196,38 @@ function buildToolbar(): void {
       persist();
     }).element,
     button('Save grid as PNG', () => void savePng(), true),
+    colorBar(),
   );
 }
 
-onHostMessage((message) => {
+host.onMessage((message) => {
   switch (message.type) {
     case 'attention/init':
       runs = message.runs;
       if (message.state) Object.assign(state, message.state);
       if (state.selectedRuns.length === 0)
         state.selectedRuns = runs.slice(0, 2).map((r) => r.runDir);
+      // No stage picked (a new panel, or one saved before stages were kept): all of them.
+      if (!stageNames().some((s) => state.stages.includes(s))) state.stages = stageNames();
       renderPickers();
       buildToolbar();
       persist();
       status.set(runs.length === 0 ? 'No runs with a checkpoint yet: train one first.' : '');
       break;
-    case 'attention/progress':
-      if (message.requestId === latestRequest)
-        status.set(`Computing Grad-CAM… ${message.done}/${message.total} runs`);
-      break;
-    case 'attention/result': {
-      if (message.requestId !== latestRequest) break;
-      const stages =
-        state.stages.length > 0
-          ? state.stages
-          : [...new Set(message.rows.flatMap((r) => r.result?.stages ?? []))];
-      shown = { rows: message.rows, stages };
-      results.replaceChildren(renderGrids(message.rows, stages, state.opacity));
-      const failed = message.rows.filter((r) => r.error);
-      status.set(failed.map((r) => `${r.label}: ${r.error}`).join('; '), failed.length > 0);
+    case 'attention/select': {
+      const known = message.runDirs.filter((dir) => runs.some((r) => r.runDir === dir));
+      if (known.length > 0) state.selectedRuns = known;
+      renderPickers();
+      persist();
       break;
     }
     case 'notice':
       status.set(message.message, message.level === 'error');
       break;
-    case 'lossCurves/history':
-    case 'lossCurves/append':
-    case 'harris/init':
-    case 'harris/result':
-    case 'harris/error':
-      break; // other panels' messages
     default:
       assertNever(message);
   }
 });
 
 document.body.append(pickers, toolbar, status.element, results);
-post({ type: 'ready', panel: 'attentionMaps' });
+host.post({ type: 'ready', panel: 'attentionMaps' });

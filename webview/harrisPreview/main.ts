@@ -5,19 +5,17 @@
  * be written back into the config.
  */
 import '../shared/panel.css';
-import type { HarrisParams } from '../../sidecar/protocol';
-import { assertNever, type HarrisPreviewState } from '../protocol';
-import { onHostMessage, post, savedState, saveState } from '../shared/host';
+import type { HarrisParams, HarrisPreviewResult } from '../../sidecar/protocol';
+import { assertNever, SUPERSEDED, type HarrisChannel, type HarrisPreviewState } from '../protocol';
+import { connect } from '../shared/host';
 import { button, el, slider, statusLine, type Slider } from '../shared/ui';
 import { renderGrid } from './grid';
 
 /** Long enough to skip the values a drag passes through, short enough to feel live. */
 const DEBOUNCE_MS = 150;
 
-const saved = savedState();
-let state: HarrisPreviewState | undefined =
-  saved?.panel === 'harrisPreview' ? saved.state : undefined;
-let latestRequest = 0;
+const host = connect<HarrisChannel>('harrisPreview');
+let state: HarrisPreviewState | undefined = host.savedState();
 let timer: ReturnType<typeof setTimeout> | undefined;
 const status = statusLine();
 const gridHost = el('div');
@@ -29,21 +27,30 @@ function request(): void {
   clearTimeout(timer);
   timer = setTimeout(() => {
     if (!state) return;
-    latestRequest++;
     status.set('Computing…');
-    post({
-      type: 'harris/request',
-      requestId: latestRequest,
-      harris: state.harris,
-      count: state.count,
-    });
+    // Only the newest request matters while a slider moves: an older one is cancelled.
+    host.requests
+      .requestLatest('harris/preview', { harris: state.harris, count: state.count })
+      .then(
+        (result) => {
+          if (result !== SUPERSEDED) show(result);
+        },
+        (error: Error) => status.set(error.message, true),
+      );
   }, DEBOUNCE_MS);
+}
+
+function show(result: HarrisPreviewResult): void {
+  gridHost.replaceChildren(renderGrid(result));
+  status.set(
+    `${result.dataset ?? 'files'}: ${result.images.length} images, scales ${result.scales.join(', ')}; ${result.elapsedMs.toFixed(0)} ms in the sidecar`,
+  );
 }
 
 function change(patch: Partial<HarrisParams>, count?: number): void {
   if (!state) return;
   state = { ...state, harris: { ...state.harris, ...patch }, count: count ?? state.count };
-  saveState({ panel: 'harrisPreview', state });
+  host.saveState(state);
   request();
 }
 
@@ -88,44 +95,28 @@ function buildToolbar(s: HarrisPreviewState): void {
   );
   toolbar.append(
     button('Write back to config', () => {
-      if (state) post({ type: 'harris/writeBack', harris: state.harris });
+      if (state) host.post({ type: 'harris/writeBack', harris: state.harris });
     }),
   );
 }
 
-onHostMessage((message) => {
+host.onMessage((message) => {
   switch (message.type) {
     case 'harris/init':
       // A restored panel keeps the user's slider values over the config's.
       state = state && state.configPath === message.state.configPath ? state : message.state;
       toolbar.replaceChildren();
       buildToolbar(state);
-      saveState({ panel: 'harrisPreview', state });
+      host.saveState(state);
       request();
-      break;
-    case 'harris/result':
-      if (message.requestId !== latestRequest) break; // a newer request is on its way
-      gridHost.replaceChildren(renderGrid(message.result));
-      status.set(
-        `${message.result.dataset ?? 'files'}: ${message.result.images.length} images, scales ${message.result.scales.join(', ')}; ${message.result.elapsedMs.toFixed(0)} ms in the sidecar`,
-      );
-      break;
-    case 'harris/error':
-      if (message.requestId === latestRequest) status.set(message.message, true);
       break;
     case 'notice':
       status.set(message.message, message.level === 'error');
       break;
-    case 'lossCurves/history':
-    case 'lossCurves/append':
-    case 'attention/init':
-    case 'attention/result':
-    case 'attention/progress':
-      break; // other panels' messages
     default:
       assertNever(message);
   }
 });
 
 document.body.append(toolbar, status.element, gridHost);
-post({ type: 'ready', panel: 'harrisPreview' });
+host.post({ type: 'ready', panel: 'harrisPreview' });

@@ -14,7 +14,10 @@ export interface ChartRun {
   color: string;
   x: Float64Array;
   raw: ArrayLike<number>;
+  /** The bold line: the smoothed values, or the values themselves when `smoothed` is false. */
   smooth: Float64Array;
+  /** False for schedules and sparse series (smoothSeries): no faint raw line then. */
+  smoothed: boolean;
   boundaries: { x: number; label: string }[];
 }
 
@@ -23,7 +26,17 @@ export interface ChartOptions {
   logScale: boolean;
 }
 
-const AXIS_LABEL: Record<XAxis, string> = { step: 'step', epoch: 'epoch', time: 'seconds' };
+const AXIS_LABEL: Record<XAxis, string> = {
+  step: 'step',
+  epoch: 'epoch',
+  time: 'seconds of training',
+  wallTime: 'clock time',
+};
+
+/** The read-out's x: clock time as the locale writes it, the others as numbers. */
+function formatX(axis: XAxis, x: number): string {
+  return axis === 'wallTime' ? new Date(x * 1000).toLocaleString() : Number(x).toPrecision(5);
+}
 
 function themeColor(name: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
@@ -78,7 +91,7 @@ export class MetricChart {
   private plot: uPlot | undefined;
   private shape = '';
   private runs: ChartRun[] = [];
-  private xLabel = 'step';
+  private xAxis: XAxis = 'step';
   /** Called after every redraw (for measuring progress → pixels). */
   onDrawn: (() => void) | undefined;
 
@@ -102,14 +115,14 @@ export class MetricChart {
     this.runs = runs;
     this.element.dataset.series = String(runs.length);
     const data = alignedData(runs);
-    const shape = JSON.stringify([options, runs.map((r) => [r.runId, r.color])]);
+    const shape = JSON.stringify([options, runs.map((r) => [r.runId, r.color, r.smoothed])]);
     if (this.plot && shape === this.shape) {
       this.plot.setData(data);
       return;
     }
     this.plot?.destroy();
     this.shape = shape;
-    this.xLabel = AXIS_LABEL[options.xAxis];
+    this.xAxis = options.xAxis;
     this.plot = new uPlot(this.plotOptions(options), data, this.plotHost);
   }
 
@@ -135,6 +148,8 @@ export class MetricChart {
       series.push(
         {
           label: `${r.label} (raw)`,
+          // Unsmoothed, the bold line is the raw one: drawing it twice says nothing.
+          show: r.smoothed,
           stroke: faint(r.color, 0.25),
           width: 1,
           spanGaps: true,
@@ -154,7 +169,10 @@ export class MetricChart {
       width: Math.max(320, this.plotHost.clientWidth || this.element.clientWidth || 640),
       height: 240,
       series,
-      scales: { x: { time: false }, y: options.logScale ? { distr: 3 } : {} },
+      scales: {
+        x: { time: options.xAxis === 'wallTime' },
+        y: options.logScale ? { distr: 3 } : {},
+      },
       axes: [axis(AXIS_LABEL[options.xAxis]), axis()],
       legend: { show: false },
       cursor: { drag: { x: true, y: false } },
@@ -205,12 +223,15 @@ export class MetricChart {
       return;
     }
     const x = u.data[0][i];
+    // The value first (what was logged), the smoothed line's value after it.
     const parts = this.runs.map((r, k) => {
       const raw = u.data[1 + 2 * k][i];
       const smooth = u.data[2 + 2 * k][i];
       const f = (v: number | null | undefined) => (v == null ? '–' : Number(v).toPrecision(4));
-      return `${r.label}: ${f(smooth)} (raw ${f(raw)})`;
+      return r.smoothed && raw != null
+        ? `${r.label}: ${f(raw)} (smoothed ${f(smooth)})`
+        : `${r.label}: ${f(raw)}`;
     });
-    this.readout.textContent = `${this.xLabel} ${Number(x).toPrecision(5)} · ${parts.join(' · ')}`;
+    this.readout.textContent = `${AXIS_LABEL[this.xAxis]} ${formatX(this.xAxis, Number(x))} · ${parts.join(' · ')}`;
   }
 }

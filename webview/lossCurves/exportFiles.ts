@@ -1,21 +1,21 @@
 /**
- * Exports of the loss-curve panel: every point as CSV (raw and smoothed, with all
- * three x positions), and all charts stacked into one PNG. The webview cannot write
+ * Exports of the loss-curve panel: every point as CSV (raw and smoothed as drawn, with
+ * the step, epoch and training-time x positions and the clock time), and all charts stacked into one PNG. The webview cannot write
  * files, so both go to the host as text / base64, which asks where to save them.
  */
 import type { XAxis } from '../protocol';
-import { debiasedEma } from './smoothing';
+import { smoothSeries } from './smoothing';
 import { xValues, type RunData } from './runData';
 
 export function toCsv(runs: RunData[], smoothing: number): string {
   const lines = [
-    'run,metric,stage,step,epoch,global_step,global_epoch,seconds,time,value,smoothed',
+    'run,metric,stage,step,epoch,global_step,global_epoch,training_seconds,time,value,smoothed',
   ];
   const axes: XAxis[] = ['step', 'epoch', 'time'];
   for (const run of runs) {
     for (const [metric, cols] of run.metrics) {
       const [gs, ge, secs] = axes.map((a) => xValues(run, cols, a));
-      const smooth = debiasedEma(cols.value, smoothing);
+      const smooth = smoothSeries(metric, cols.value, smoothing).line;
       for (let i = 0; i < cols.value.length; i++) {
         const fields = [
           JSON.stringify(run.label),

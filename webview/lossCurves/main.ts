@@ -7,12 +7,13 @@ import 'uplot/dist/uPlot.min.css';
 import '../shared/panel.css';
 import {
   assertNever,
-  type HostMessage,
+  type LossCurvesChannel,
+  type LossCurvesHostMessage,
   type LossCurvesState,
   type MetricPoint,
   type XAxis,
 } from '../protocol';
-import { onHostMessage, post, savedState, saveState } from '../shared/host';
+import { connect } from '../shared/host';
 import { button, checkbox, dropdown, el, slider, statusLine } from '../shared/ui';
 import { MetricChart, type ChartRun } from './chart';
 import { stackCanvases, toCsv } from './exportFiles';
@@ -26,16 +27,19 @@ import {
   xValues,
   type RunData,
 } from './runData';
-import { debiasedEma, MAX_SMOOTHING } from './smoothing';
+import { MAX_SMOOTHING, smoothSeries } from './smoothing';
 
 const FALLBACK_COLORS = ['#3794ff', '#f14c4c', '#89d185', '#cca700', '#b180d7', '#e07b39'];
 const THEME_COLORS = ['blue', 'red', 'green', 'yellow', 'purple', 'orange'];
 
-const saved = savedState();
-const state: LossCurvesState =
-  saved?.panel === 'lossCurves'
-    ? saved.state
-    : { smoothing: 0.6, xAxis: 'step', logScale: false, hiddenRuns: [], runDirs: [] };
+const host = connect<LossCurvesChannel>('lossCurves');
+const state: LossCurvesState = host.savedState() ?? {
+  smoothing: 0.6,
+  xAxis: 'step',
+  logScale: false,
+  hiddenRuns: [],
+  runDirs: [],
+};
 
 const runs = new Map<string, RunData>();
 const charts = new Map<string, MetricChart>();
@@ -57,7 +61,7 @@ function colorOf(index: number): string {
 }
 
 function persist(): void {
-  saveState({ panel: 'lossCurves', state });
+  host.saveState(state);
 }
 
 function render(): void {
@@ -87,13 +91,15 @@ function render(): void {
     visible.forEach((run) => {
       const cols = run.metrics.get(metric);
       if (!cols || cols.value.length === 0) return;
+      const { line, smoothed } = smoothSeries(metric, cols.value, state.smoothing);
       chartRuns.push({
         runId: run.runId,
         label: run.label,
         color: colorOf(all.indexOf(run)),
         x: xValues(run, cols, state.xAxis),
         raw: cols.value,
-        smooth: debiasedEma(cols.value, state.smoothing),
+        smooth: line,
+        smoothed,
         boundaries: stageBoundaries(run, state.xAxis),
       });
     });
@@ -103,7 +109,7 @@ function render(): void {
 
 function reportDrawn(): void {
   if (!pendingSentAt) return;
-  post({
+  host.post({
     type: 'lossCurves/drawn',
     latencyMs: Date.now() - pendingSentAt.sentAt,
     points: pendingSentAt.points,
@@ -145,7 +151,7 @@ function append(
   runId: string,
   label: string,
   points: MetricPoint[],
-  message: Extract<HostMessage, { type: 'lossCurves/append' }>,
+  message: Extract<LossCurvesHostMessage, { type: 'lossCurves/append' }>,
 ): void {
   let run = runs.get(runId);
   if (!run) runs.set(runId, (run = emptyRun(runId, label)));
@@ -159,7 +165,7 @@ function append(
   scheduleRender(newStage ? undefined : points.map((p) => p.metric));
 }
 
-onHostMessage((message) => {
+host.onMessage((message) => {
   switch (message.type) {
     case 'lossCurves/history':
       runs.clear();
@@ -173,20 +179,13 @@ onHostMessage((message) => {
     case 'notice':
       status.set(message.message, message.level === 'error');
       break;
-    case 'harris/init':
-    case 'harris/result':
-    case 'harris/error':
-    case 'attention/init':
-    case 'attention/result':
-    case 'attention/progress':
-      break; // other panels' messages
     default:
       assertNever(message);
   }
 });
 
 function exportCsv(): void {
-  post({
+  host.post({
     type: 'export',
     format: 'csv',
     fileName: 'scalenet-metrics.csv',
@@ -197,7 +196,7 @@ function exportCsv(): void {
 function exportPng(): void {
   const canvases = [...charts.values()].flatMap((c) => (c.canvas ? [c.canvas] : []));
   const background = getComputedStyle(document.body).backgroundColor || '#1e1e1e';
-  post({
+  host.post({
     type: 'export',
     format: 'png',
     fileName: 'scalenet-curves.png',
@@ -222,7 +221,8 @@ toolbar.append(
     [
       { value: 'step', label: 'Step' },
       { value: 'epoch', label: 'Epoch' },
-      { value: 'time', label: 'Wall time' },
+      { value: 'time', label: 'Training time (pauses left out)' },
+      { value: 'wallTime', label: 'Wall-clock time' },
     ],
     state.xAxis,
     (v) => {
@@ -243,4 +243,4 @@ document.body.append(toolbar, legend, status.element, chartsHost);
 window.addEventListener('resize', () => {
   for (const chart of charts.values()) chart.resize(chartsHost.clientWidth);
 });
-post({ type: 'ready', panel: 'lossCurves' });
+host.post({ type: 'ready', panel: 'lossCurves' });

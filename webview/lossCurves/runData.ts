@@ -22,7 +22,20 @@ export interface RunData {
   /** Declared stage lengths (live progress; steps 0 when unknown) and the largest step/epoch seen. */
   declared: Map<number, StageLength>;
   seen: Map<number, { steps: number; epochs: number; firstTime: number }>;
+  /** Stages with pretext points: only these get a boundary mark (evaluation is logged after the last). */
+  pretextStages: Set<number>;
   firstTime: number;
+  /** Points added so far, so derived data (the pauses) is recomputed only when it changed. */
+  added: number;
+  pauses?: { added: number; pauses: Pause[] };
+}
+
+/** A stretch without records long enough to be a stop and a resume (see findPauses). */
+export interface Pause {
+  /** The time of the last record before it (ms since 1970). */
+  after: number;
+  /** How much of it training time leaves out (ms): all but one ordinary gap. */
+  removed: number;
 }
 
 export function emptyRun(runId: string, label: string): RunData {
@@ -32,14 +45,18 @@ export function emptyRun(runId: string, label: string): RunData {
     metrics: new Map(),
     declared: new Map(),
     seen: new Map(),
+    pretextStages: new Set(),
     firstTime: Infinity,
+    added: 0,
   };
 }
 
 /** Adds points; a point not after the last one of its metric replaces it (live then history). */
 export function addPoints(run: RunData, points: MetricPoint[], stage?: StageLength): void {
   if (stage) run.declared.set(stage.stage, stage);
+  run.added += points.length;
   for (const p of points) {
+    if (p.metric.startsWith('pretext/')) run.pretextStages.add(p.stage);
     let cols = run.metrics.get(p.metric);
     if (!cols)
       run.metrics.set(p.metric, (cols = { stage: [], step: [], epoch: [], time: [], value: [] }));
@@ -88,9 +105,53 @@ export function stageOffsets(run: RunData): { steps: number[]; epochs: number[] 
   return { steps, epochs };
 }
 
-/** x of every point of `cols` on `axis` (time: seconds since the run's first point). */
+/**
+ * A gap between records longer than this many ordinary gaps (the median), and than
+ * PAUSE_MIN_MS, is a stop and a later resume: the run wrote nothing because it was not
+ * running. Training itself writes at least once an epoch, and an epoch or an evaluation
+ * pass is not 20 times longer than the typical gap.
+ */
+export const PAUSE_FACTOR = 20;
+export const PAUSE_MIN_MS = 5 * 60_000;
+
+/** The pauses in a run's record times (any order, repeats allowed). */
+export function findPauses(times: ArrayLike<number>): Pause[] {
+  const sorted = [...new Set(Array.from(times))].sort((a, b) => a - b);
+  if (sorted.length < 3) return [];
+  const gaps = sorted.slice(1).map((t, i) => t - sorted[i]);
+  const median = [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)];
+  const threshold = Math.max(PAUSE_MIN_MS, PAUSE_FACTOR * median);
+  const pauses: Pause[] = [];
+  gaps.forEach((gap, i) => {
+    if (gap > threshold) pauses.push({ after: sorted[i], removed: gap - median });
+  });
+  return pauses;
+}
+
+function pausesOf(run: RunData): Pause[] {
+  if (run.pauses?.added === run.added) return run.pauses.pauses;
+  const times: number[] = [];
+  for (const cols of run.metrics.values()) for (const t of cols.time) times.push(t);
+  const pauses = findPauses(times);
+  run.pauses = { added: run.added, pauses };
+  return pauses;
+}
+
+/** Seconds of training from the run's first record to `time` (ms), pauses left out. */
+function trainingSeconds(run: RunData, time: number, pauses: Pause[]): number {
+  let removed = 0;
+  for (const p of pauses) if (p.after < time) removed += p.removed;
+  return (time - run.firstTime - removed) / 1000;
+}
+
+/**
+ * x of every point of `cols` on `axis`: `time` is seconds of training since the run's
+ * first point (stop → resume pauses left out), `wallTime` the clock time in seconds
+ * since 1970 (uPlot's time scale).
+ */
 export function xValues(run: RunData, cols: MetricColumns, axis: XAxis): Float64Array {
   const offsets = stageOffsets(run);
+  const pauses = axis === 'time' ? pausesOf(run) : [];
   const x = new Float64Array(cols.step.length);
   for (let i = 0; i < x.length; i++) {
     const s = cols.stage[i];
@@ -99,26 +160,37 @@ export function xValues(run: RunData, cols: MetricColumns, axis: XAxis): Float64
         ? (offsets.steps[s] ?? 0) + cols.step[i]
         : axis === 'epoch'
           ? (offsets.epochs[s] ?? 0) + cols.epoch[i]
-          : (cols.time[i] - run.firstTime) / 1000;
+          : axis === 'time'
+            ? trainingSeconds(run, cols.time[i], pauses)
+            : cols.time[i] / 1000;
   }
   return x;
 }
 
-/** x where each stage after the first begins, with its label, for the boundary marks. */
+/**
+ * x where each pretext stage after the first begins, with its label, for the boundary
+ * marks. Evaluation metrics come after the last stage (metrics.jsonl logs them under the
+ * next stage number): no mark for them.
+ */
 export function stageBoundaries(run: RunData, axis: XAxis): { x: number; label: string }[] {
   const offsets = stageOffsets(run);
+  const pauses = axis === 'time' ? pausesOf(run) : [];
   const marks: { x: number; label: string }[] = [];
   for (let s = 1; s < offsets.steps.length; s++) {
+    if (!run.declared.has(s) && !run.pretextStages.has(s)) continue;
     const scale = run.declared.get(s)?.scale;
     const label = `stage ${s + 1}${scale !== undefined ? ` (α ${scale})` : ''}`;
     const first = run.seen.get(s)?.firstTime;
-    if (axis === 'time' && first === undefined) continue;
+    const onTime = axis === 'time' || axis === 'wallTime';
+    if (onTime && first === undefined) continue;
     const x =
       axis === 'step'
         ? offsets.steps[s]
         : axis === 'epoch'
           ? offsets.epochs[s]
-          : ((first ?? 0) - run.firstTime) / 1000;
+          : axis === 'time'
+            ? trainingSeconds(run, first ?? 0, pauses)
+            : (first ?? 0) / 1000;
     marks.push({ x, label });
   }
   return marks;

@@ -24,3 +24,27 @@ export function debiasedEma(values: ArrayLike<number>, weight: number): Float64A
   }
   return out;
 }
+
+/**
+ * Fewer points than this are drawn as they are. Per-epoch metrics give 2–4 points a
+ * stage: an average over a handful of values moves the bold line off every one of them
+ * (0.075 drawn where the value is 0.05), and there is no noise to take out.
+ */
+export const MIN_POINTS_TO_SMOOTH = 20;
+
+/** A schedule (the learning rate) is set, not measured: smoothing it only blurs its steps. */
+export function isSchedule(metric: string): boolean {
+  return /(^|\/)(lr|learning_rate)$/.test(metric);
+}
+
+/** The bold line of a series: its EMA when it is a noisy measurement with enough points, else the values. */
+export function smoothSeries(
+  metric: string,
+  values: ArrayLike<number>,
+  weight: number,
+): { line: Float64Array; smoothed: boolean } {
+  if (weight <= 0 || isSchedule(metric) || values.length < MIN_POINTS_TO_SMOOTH) {
+    return { line: Float64Array.from(values), smoothed: false };
+  }
+  return { line: debiasedEma(values, weight), smoothed: true };
+}

@@ -1,17 +1,8 @@
 /**
- * JET, the colormap the sidecar blends into its overlay PNGs, so the live heatmaps
- * here (whose opacity the user changes) match the saved overlays.
+ * Heatmaps painted here (whose opacity the user changes) in the colour map the sidecar
+ * blends into its overlay PNGs: JET, published in sidecar/protocol so both use one.
  */
-const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
-
-export function jet(v: number): [number, number, number] {
-  const x = clamp01(v);
-  return [
-    Math.round(255 * clamp01(1.5 - Math.abs(4 * x - 3))),
-    Math.round(255 * clamp01(1.5 - Math.abs(4 * x - 2))),
-    Math.round(255 * clamp01(1.5 - Math.abs(4 * x - 1))),
-  ];
-}
+import { jet } from '../../sidecar/protocol/colormap';
 
 /** A width x height canvas painting `values` (0..1, row-major) in JET, fully opaque. */
 export function heatmapCanvas(

@@ -23,7 +23,11 @@ function commonArgs(sandbox) {
   ];
 }
 
-/** `code-server --install-extension`, the way a user installs the packaged extension. */
+/**
+ * `code-server --install-extension`, the way a user installs the packaged extension.
+ * @param {import('./sandbox.mjs').Sandbox} sandbox
+ * @param {string} vsix
+ */
 export function installExtension(sandbox, vsix) {
   const result = spawnSync(
     process.execPath,
@@ -68,7 +72,9 @@ export async function startCodeServer(sandbox, { timeoutMs = 60_000 } = {}) {
   );
   let output = '';
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  /** @param {NodeJS.Signals} signal */
   const killGroup = (signal) => {
+    if (child.pid === undefined) return; // it never started
     try {
       process.kill(-child.pid, signal);
     } catch {
@@ -97,26 +103,30 @@ export async function startCodeServer(sandbox, { timeoutMs = 60_000 } = {}) {
     await killBySandboxHome(sandbox.home);
   };
 
-  const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`code-server did not start in ${timeoutMs} ms:\n${output}`)),
-      timeoutMs,
-    );
-    const onData = (chunk) => {
-      output += chunk;
-      const match = /HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)\//.exec(output);
-      if (match) {
+  const port = await new Promise(
+    /** @param {(port: number) => void} resolve @param {(error: Error) => void} reject */
+    (resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`code-server did not start in ${timeoutMs} ms:\n${output}`)),
+        timeoutMs,
+      );
+      /** @param {string} chunk */
+      const onData = (chunk) => {
+        output += chunk;
+        const match = /HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)\//.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(Number(match[1]));
+        }
+      };
+      child.stdout.setEncoding('utf8').on('data', onData);
+      child.stderr.setEncoding('utf8').on('data', onData);
+      child.once('exit', (code, signal) => {
         clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    };
-    child.stdout.setEncoding('utf8').on('data', onData);
-    child.stderr.setEncoding('utf8').on('data', onData);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`code-server exited (${code ?? signal}) before listening:\n${output}`));
-    });
-  }).catch(async (error) => {
+        reject(new Error(`code-server exited (${code ?? signal}) before listening:\n${output}`));
+      });
+    },
+  ).catch(async (error) => {
     await stop();
     throw error;
   });
@@ -124,9 +134,13 @@ export async function startCodeServer(sandbox, { timeoutMs = 60_000 } = {}) {
   return { port, origin: `http://127.0.0.1:${port}`, log: () => output, stop };
 }
 
-/** Kills (by pid) every process whose environment has HOME=home; returns their pids. */
+/**
+ * Kills (by pid) every process whose environment has HOME=home; returns their pids.
+ * @param {string} home
+ */
 export async function killBySandboxHome(home) {
   const marker = `HOME=${home}`;
+  /** @type {number[]} */
   const ours = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 
+/** @param {string} script */
 function npmRun(script) {
   const result = spawnSync('npm', ['run', script], { cwd: ROOT, encoding: 'utf8' });
   if (result.status !== 0) {
@@ -34,9 +35,16 @@ export function ensureBuilt() {
   return ROOT;
 }
 
-/** Whether the extension's manifest contributes a view with this id (features still landing). */
+/**
+ * Whether the extension's manifest contributes a view with this id (features still landing).
+ * @param {string} id
+ */
 export function contributesView(id) {
-  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  /** @type {unknown} JSON.parse's any, read as the manifest below */
+  const parsed = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const manifest = /** @type {{ contributes?: { views?: Record<string, { id: string }[]> } }} */ (
+    parsed
+  );
   const views = Object.values(manifest.contributes?.views ?? {}).flat();
   return views.some((view) => view.id === id);
 }

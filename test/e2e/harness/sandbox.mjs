@@ -64,6 +64,7 @@ export const SETTINGS = {
 /** @param {string} label @returns {Sandbox} */
 export function createSandbox(label) {
   const root = mkdtempSync(join(tmpdir(), `scalenet-e2e-${label}-`));
+  /** @param {string[]} parts */
   const dir = (...parts) => {
     const path = join(root, ...parts);
     mkdirSync(path, { recursive: true });
@@ -82,6 +83,7 @@ export function createSandbox(label) {
   // An ordinary JSON file: no lens, no ScaleNet schema.
   writeJson(join(workspace, 'other.json'), { name: 'not a ScaleNet config', epochs: 'many' });
 
+  /** @type {NodeJS.ProcessEnv} */
   const env = {
     ...process.env,
     HOME: home,
@@ -100,11 +102,15 @@ export function createSandbox(label) {
   return { root, home, userDataDir, extensionsDir, configFile, workspace, env, remove };
 }
 
-/** Pretty JSON with short arrays kept on one line, as a person would write the config. */
+/**
+ * Pretty JSON with short arrays kept on one line, as a person would write the config.
+ * @param {string} path
+ * @param {unknown} value
+ */
 function writeJson(path, value) {
   const text = JSON.stringify(value, null, 2).replace(
     /\[\s+([^[\]{}]*?)\s+\]/g,
-    (_, inner) => `[${inner.split(/,\s+/).join(', ')}]`,
+    (_, /** @type {string} */ inner) => `[${inner.split(/,\s+/).join(', ')}]`,
   );
   writeFileSync(path, text + '\n');
 }

@@ -59,6 +59,7 @@ export async function openWorkbench(origin, folder, { label, query = {} }) {
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     mkdirSync(ARTIFACTS, { recursive: true });
     let shot = 0;
+    /** @param {string} name */
     const screenshot = async (name) => {
       const path = join(ARTIFACTS, `${label}-${String(++shot).padStart(2, '0')}-${name}.png`);
       await page.screenshot({ path });
@@ -71,14 +72,21 @@ export async function openWorkbench(origin, folder, { label, query = {} }) {
   }
 }
 
-/** Clicks the editor area so keyboard shortcuts go to the workbench, not the page. */
+/**
+ * Clicks the editor area so keyboard shortcuts go to the workbench, not the page.
+ * @param {import('playwright-core').Page} page
+ */
 async function focusWorkbench(page) {
   await page.locator('.monaco-workbench').focus();
 }
 
-const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (/** @type {string} */ text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** The palette row whose label is exactly `title`. */
+/**
+ * The palette row whose label is exactly `title`.
+ * @param {import('playwright-core').Page} page
+ * @param {string} title
+ */
 function paletteRow(page, title) {
   return page
     .locator('.quick-input-widget .monaco-list-row')
@@ -88,6 +96,10 @@ function paletteRow(page, title) {
     .first();
 }
 
+/**
+ * @param {import('playwright-core').Page} page
+ * @param {string} text
+ */
 async function openPalette(page, text) {
   await focusWorkbench(page);
   const widget = page.locator('.quick-input-widget');
@@ -97,7 +109,11 @@ async function openPalette(page, text) {
   return widget;
 }
 
-/** F1, type the command's title, click the row whose label is exactly that title. */
+/**
+ * F1, type the command's title, click the row whose label is exactly that title.
+ * @param {import('playwright-core').Page} page
+ * @param {string} title
+ */
 export async function runCommand(page, title) {
   const widget = await openPalette(page, title);
   const row = paletteRow(page, title);
@@ -109,6 +125,8 @@ export async function runCommand(page, title) {
 /**
  * The labels the palette offers for `text` (after it settles), then closes it: how a
  * test sees whether a command is enabled.
+ * @param {import('playwright-core').Page} page
+ * @param {string} text
  */
 export async function commandPaletteRows(page, text) {
   const widget = await openPalette(page, text);
@@ -119,7 +137,11 @@ export async function commandPaletteRows(page, text) {
   return labels.map((label) => label.trim());
 }
 
-/** Quick Open (Ctrl+P) a workspace file by name and wait for its editor tab. */
+/**
+ * Quick Open (Ctrl+P) a workspace file by name and wait for its editor tab.
+ * @param {import('playwright-core').Page} page
+ * @param {string} fileName
+ */
 export async function openFile(page, fileName) {
   await focusWorkbench(page);
   const widget = page.locator('.quick-input-widget');
@@ -138,12 +160,21 @@ export async function openFile(page, fileName) {
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
 }
 
-/** The ScaleNet status bar item (its id is `<extension id>.scalenet.status`). */
+/**
+ * The ScaleNet status bar item (its id is `<extension id>.scalenet.status`).
+ * @param {import('playwright-core').Page} page
+ */
 export function statusItem(page) {
   return page.locator('.statusbar-item[id$="scalenet.status"]');
 }
 
-/** Waits until `read()` returns a truthy value, polling; returns that value. */
+/**
+ * Waits until `read()` returns a truthy value, polling; returns that value.
+ * @template T
+ * @param {() => T | Promise<T>} read
+ * @param {{ timeoutMs?: number, intervalMs?: number, what?: string }} [options]
+ * @returns {Promise<NonNullable<T>>}
+ */
 export async function poll(
   read,
   { timeoutMs = 30_000, intervalMs = 100, what = 'condition' } = {},

@@ -16,12 +16,19 @@ const vscode = require('vscode');
 const EXTENSION_ID = 'scalenet-dev.scalenet';
 const COMMANDS = ['scalenet.train', 'scalenet.stop', 'scalenet.showLog'];
 
+/** @param {string} name */
 function workspaceFile(name) {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'a workspace folder is open');
   return vscode.Uri.joinPath(folder.uri, name);
 }
 
+/**
+ * @template T
+ * @param {() => T | Promise<T>} read
+ * @param {string} what
+ * @returns {Promise<NonNullable<T>>}
+ */
 async function poll(read, what, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
   let last;
@@ -33,7 +40,10 @@ async function poll(read, what, timeoutMs = 20_000) {
   }
 }
 
-/** Run folders of config `name` in the workspace's default runs folder, oldest first. */
+/**
+ * Run folders of config `name` in the workspace's default runs folder, oldest first.
+ * @param {string} name
+ */
 function runFolders(name) {
   const runsDir = path.join(workspaceFile('.scalenet/runs').fsPath);
   if (!fs.existsSync(runsDir)) return [];
@@ -44,9 +54,19 @@ function runFolders(name) {
     .map((entry) => path.join(runsDir, entry));
 }
 
-const readJson = (file) => JSON.parse(fs.readFileSync(file, 'utf8'));
+/**
+ * What the tests read of summary.json (sidecar/runs/runStore.ts: RunSummary).
+ * @typedef {{ status: string, metrics: Record<string, number>, latestCheckpoint: string }} Summary
+ */
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** @param {string} file @returns {Summary} */
+function readSummary(file) {
+  /** @type {unknown} JSON.parse's any, read as a Summary */
+  const parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  return /** @type {Summary} */ (parsed);
+}
+
+const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** @type {Array<[string, () => Promise<void>]>} */
 const TESTS = [
@@ -57,7 +77,10 @@ const TESTS = [
       assert.ok(extension, `${EXTENSION_ID} is installed`);
       await extension.activate();
       assert.equal(extension.isActive, true);
-      assert.deepEqual(extension.packageJSON.extensionKind, ['workspace']);
+      /** @type {unknown} the manifest as VS Code read it */
+      const packageJSON = extension.packageJSON;
+      const manifest = /** @type {{ extensionKind: string[] }} */ (packageJSON);
+      assert.deepEqual(manifest.extensionKind, ['workspace']);
     },
   ],
   [
@@ -65,9 +88,16 @@ const TESTS = [
     async () => {
       const all = new Set(await vscode.commands.getCommands(true));
       for (const command of COMMANDS) assert.ok(all.has(command), `${command} is registered`);
-      const contributed = vscode.extensions
-        .getExtension(EXTENSION_ID)
-        .packageJSON.contributes.commands.map((c) => `${c.category}: ${c.title}`);
+      const extension = vscode.extensions.getExtension(EXTENSION_ID);
+      assert.ok(extension, `${EXTENSION_ID} is installed`);
+      /** @type {unknown} the manifest as VS Code read it */
+      const packageJSON = extension.packageJSON;
+      const manifest =
+        /** @type {{ contributes: { commands: { category: string, title: string }[] } }} */ (
+          packageJSON
+        );
+      const commands = manifest.contributes.commands;
+      const contributed = commands.map((c) => `${c.category}: ${c.title}`);
       for (const title of [
         'ScaleNet: Train',
         'ScaleNet: Stop Training',
@@ -83,6 +113,7 @@ const TESTS = [
       const uri = workspaceFile('tiny.scalenet.json');
       await vscode.window.showTextDocument(uri);
       const lenses = await poll(async () => {
+        /** @type {vscode.CodeLens[] | undefined} */
         const found = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri);
         return found && found.length > 0 ? found : undefined;
       }, 'CodeLenses on tiny.scalenet.json');
@@ -92,9 +123,14 @@ const TESTS = [
         1,
         `one Train lens in ${JSON.stringify(lenses.map((l) => l.command?.title))}`,
       );
-      assert.equal(train[0].command.title, '▶ Train');
+      const command = train[0].command;
+      assert.ok(command);
+      assert.equal(command.title, '▶ Train');
       assert.equal(train[0].range.start.line, 0, 'the lens sits above the first line');
-      assert.equal(train[0].command.arguments?.[0]?.uri?.toString(), uri.toString());
+      /** @type {unknown[]} */
+      const args = command.arguments ?? [];
+      const [argument] = /** @type {({ uri?: vscode.Uri } | undefined)[]} */ (args);
+      assert.equal(argument?.uri?.toString(), uri.toString());
     },
   ],
   [
@@ -103,6 +139,7 @@ const TESTS = [
       const uri = workspaceFile('other.json');
       await vscode.window.showTextDocument(uri);
       await sleep(500);
+      /** @type {vscode.CodeLens[]} */
       const lenses =
         (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', uri)) ?? [];
       const ours = lenses.filter((lens) => lens.command?.command?.startsWith('scalenet.'));
@@ -144,12 +181,13 @@ const TESTS = [
   ],
   [
     'the settings are contributed with their defaults',
-    async () => {
+    () => {
       const settings = vscode.workspace.getConfiguration('scalenet');
       assert.equal(settings.get('backend'), 'auto');
       assert.equal(settings.get('runsDir'), '.scalenet/runs');
       assert.equal(settings.get('nodePath'), '');
       assert.equal(settings.get('threads'), 0);
+      return Promise.resolve();
     },
   ],
   [
@@ -159,7 +197,7 @@ const TESTS = [
       await vscode.commands.executeCommand('scalenet.train', { uri });
       const [runDir] = runFolders('e2e-tiny');
       assert.ok(runDir, 'a run folder under .scalenet/runs');
-      const summary = readJson(path.join(runDir, 'summary.json'));
+      const summary = readSummary(path.join(runDir, 'summary.json'));
       assert.equal(summary.status, 'completed');
       assert.ok(
         summary.metrics['pretext/accuracy'] >= 0 && summary.metrics['pretext/accuracy'] <= 1,
@@ -186,7 +224,7 @@ const TESTS = [
       );
       await vscode.commands.executeCommand('scalenet.stop');
       await training;
-      const summary = readJson(path.join(runDir, 'summary.json'));
+      const summary = readSummary(path.join(runDir, 'summary.json'));
       assert.equal(summary.status, 'stopped');
       assert.ok(summary.latestCheckpoint, 'a checkpoint is named');
       for (const file of ['model.json', 'weights.bin', 'state.json']) {
@@ -196,8 +234,15 @@ const TESTS = [
   ],
 ];
 
+/**
+ * The result file the launchers read (host.test.mjs, electron.mjs).
+ * @typedef {{ name: string, ok: boolean, ms: number, error?: string }} HostResult
+ * @typedef {{ vscodeVersion: string, appName: string, ms: number, tests: HostResult[] }} HostReport
+ */
+
 async function run() {
   const startedAt = Date.now();
+  /** @type {HostResult[]} */
   const results = [];
   for (const [name, fn] of TESTS) {
     const start = Date.now();
@@ -209,6 +254,7 @@ async function run() {
       results.push({ name, ok: false, ms: Date.now() - start, error: message });
     }
   }
+  /** @type {HostReport} */
   const report = {
     vscodeVersion: vscode.version,
     appName: vscode.env.appName,
