@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { failureText, resultsHeadline, type ConfigError } from '../../sidecar/protocol/index';
 import type { ActiveRun, ActiveRunTracker } from '../activeRun';
 import { confirmTrainDespiteErrors } from '../configProblems';
+import { refuseUntrusted } from '../trust';
 import { chooseConfig, configDisplayName, loadConfig, type LoadedConfig } from '../configFiles';
 import { finalAccuracy, formatPercent, longProgress, runFraction } from '../progressText';
 import type { SidecarClient } from '../supervisor/client';
@@ -31,7 +32,7 @@ const SHOW_LOG = 'Show Log';
 export async function train(services: TrainServices, arg?: vscode.Uri | TrainArgs): Promise<void> {
   const args: TrainArgs = arg instanceof vscode.Uri ? { uri: arg } : (arg ?? {});
   if (!vscode.workspace.isTrusted) {
-    await refuseUntrusted();
+    await refuseUntrusted('trains');
     return;
   }
   const current = services.runs.run;
@@ -158,15 +159,6 @@ async function offerToStop(services: TrainServices, run: ActiveRun): Promise<voi
   );
   if (answer === stop) await requestStop(services, run);
   if (answer === SHOW_LOG) services.log.show();
-}
-
-async function refuseUntrusted(): Promise<void> {
-  const manage = 'Manage Workspace Trust';
-  const answer = await vscode.window.showWarningMessage(
-    'ScaleNet trains only in trusted workspaces: a config names data files anywhere on disk and starts a training process with the settings this workspace chooses (such as the Node runtime). Editing configs works without trust.',
-    manage,
-  );
-  if (answer === manage) await vscode.commands.executeCommand('workbench.trust.manage');
 }
 
 async function showStartError(

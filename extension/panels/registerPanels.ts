@@ -12,6 +12,7 @@ import { LossCurvesPanel, LOSS_CURVES_VIEW } from './lossCurvesPanel';
 import { PanelSlot } from './panelSlot';
 import { defaultRunsDir, isRunDir, listRunDirs } from './runFolders';
 import type { PanelServices } from './services';
+import { whenTrusted } from '../trust';
 
 /** Runs shown by default: the newest few, enough to compare RotNet and ScaleNet. */
 const DEFAULT_RUNS = 4;
@@ -45,6 +46,13 @@ function runArg(arg: PanelArg): string[] {
   return given && isRunDir(given) ? [given] : [];
 }
 
+/** A panel restored in an untrusted workspace is closed before it reads anything. */
+function closedIfUntrusted(panel: vscode.WebviewPanel): boolean {
+  if (vscode.workspace.isTrusted) return false;
+  panel.dispose();
+  return true;
+}
+
 function stateOf(raw: unknown): PanelState | undefined {
   const s = raw as PanelState | undefined;
   return s && typeof s === 'object' && 'panel' in s && 'state' in s ? s : undefined;
@@ -62,22 +70,32 @@ export function registerPanels(
     return given.length > 0 ? given : listRunDirs(defaultRunsDir(), DEFAULT_RUNS);
   };
   return vscode.Disposable.from(
-    vscode.commands.registerCommand('scalenet.showLossCurves', (arg?: PanelArg) =>
-      LossCurvesPanel.create(all, lossRuns(arg)),
+    vscode.commands.registerCommand(
+      'scalenet.showLossCurves',
+      whenTrusted('shows loss curves', (arg?: PanelArg) =>
+        LossCurvesPanel.create(all, lossRuns(arg)),
+      ),
     ),
-    vscode.commands.registerCommand('scalenet.previewHarris', async (arg?: PanelArg) => {
-      const configPath = await pickConfig(arg);
-      if (configPath) HarrisPanel.create(all, configPath);
-    }),
-    vscode.commands.registerCommand('scalenet.openAttentionMaps', (arg?: PanelArg) => {
-      const runs = runArg(arg);
-      attention.open(
-        () => AttentionPanel.create(all, runs),
-        (open) => void open.reopen(runs),
-      );
-    }),
+    vscode.commands.registerCommand(
+      'scalenet.previewHarris',
+      whenTrusted('previews images', async (arg?: PanelArg) => {
+        const configPath = await pickConfig(arg);
+        if (configPath) HarrisPanel.create(all, configPath);
+      }),
+    ),
+    vscode.commands.registerCommand(
+      'scalenet.openAttentionMaps',
+      whenTrusted('computes attention maps', (arg?: PanelArg) => {
+        const runs = runArg(arg);
+        attention.open(
+          () => AttentionPanel.create(all, runs),
+          (open) => void open.reopen(runs),
+        );
+      }),
+    ),
     vscode.window.registerWebviewPanelSerializer(LOSS_CURVES_VIEW, {
       deserializeWebviewPanel: (panel, raw) => {
+        if (closedIfUntrusted(panel)) return Promise.resolve();
         const s = stateOf(raw);
         const state =
           s?.panel === 'lossCurves'
@@ -95,6 +113,7 @@ export function registerPanels(
     }),
     vscode.window.registerWebviewPanelSerializer(HARRIS_VIEW, {
       deserializeWebviewPanel: (panel, raw) => {
+        if (closedIfUntrusted(panel)) return Promise.resolve();
         const s = stateOf(raw);
         if (s?.panel !== 'harrisPreview') {
           panel.dispose(); // nothing says which config it showed
@@ -106,6 +125,7 @@ export function registerPanels(
     }),
     vscode.window.registerWebviewPanelSerializer(ATTENTION_VIEW, {
       deserializeWebviewPanel: (panel, raw) => {
+        if (closedIfUntrusted(panel)) return Promise.resolve();
         const s = stateOf(raw);
         attention.adopt(
           new AttentionPanel(

@@ -302,6 +302,30 @@ void describe('extension (stand-in vscode, real fixture sidecar)', () => {
     assert.deepEqual(lastMessage()?.buttons, ['Manage Workspace Trust']);
   });
 
+  void it('reads no data in an untrusted workspace: the panels refuse like Train', async () => {
+    fake.state.trusted = false;
+    const commands = [
+      ['scalenet.showLossCurves', /^ScaleNet shows loss curves only in trusted workspaces/],
+      ['scalenet.previewHarris', /^ScaleNet previews images only in trusted workspaces/],
+      [
+        'scalenet.openAttentionMaps',
+        /^ScaleNet computes attention maps only in trusted workspaces/,
+      ],
+    ] as const;
+    try {
+      for (const [command, refusal] of commands) {
+        const shown = fake.state.messages.length;
+        await fake.commands.executeCommand(command, configUri);
+        assert.equal(fake.state.messages.length, shown + 1, command);
+        assert.equal(lastMessage()?.kind, 'warning');
+        assert.match(lastMessage()?.text ?? '', refusal);
+        assert.deepEqual(lastMessage()?.buttons, ['Manage Workspace Trust']);
+      }
+    } finally {
+      fake.state.trusted = true;
+    }
+  });
+
   void it('shows a config syntax error with its line and column', async () => {
     const broken = join(workspace, 'broken.scalenet.json');
     writeFileSync(broken, '{\n  "name": "x"\n  "seed": 1\n}\n');
