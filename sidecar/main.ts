@@ -27,7 +27,7 @@ import {
   type BackendReport,
   type ConfigError as ConfigErrorData,
 } from './protocol';
-import { ActiveRuns } from './runs/activeRuns';
+import { ActiveRuns } from './runner/activeRuns';
 import { describeRuns } from './runs/listRuns';
 import { SIDECAR_VERSION } from './version';
 

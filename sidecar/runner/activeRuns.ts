@@ -15,8 +15,8 @@ import type {
   ScaleNetConfig,
 } from '../protocol';
 import { describeFailure } from './failures';
-import { createRunDir, readRunConfig } from './runStore';
-import { executeRun } from '../train/executeRun';
+import { createRunDir, readRunConfig } from '../runs/runStore';
+import { executeRun } from './executeRun';
 
 export interface ActiveRunsHooks {
   backendLabel: () => string;

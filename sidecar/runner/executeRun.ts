@@ -8,7 +8,7 @@ import { serializeSubset } from '../data/subsetFile';
 import { join, relative } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { ConfigError } from '../config/configError';
-import { buildModel, minInputSize, type ModelSpec } from '../models/buildModel';
+import { minInputSize } from '../models/buildModel';
 import type { RunProgressParams, RunStatus, ScaleNetConfig } from '../protocol';
 import { loadCheckpoint, saveCheckpoint, type OptimizerWeights } from '../runs/checkpoint';
 import {
@@ -20,13 +20,18 @@ import {
   type RunSummary,
 } from '../runs/runStore';
 import { writeFileAtomic } from '../util/atomicWrite';
-import { buildSimclrModel } from '../simclr/projectionHead';
-import { trainSimclr } from '../simclr/trainSimclr';
-import { trainPretext, type TrainerState } from './pretext';
+import { methodNamed } from '../methods';
+import {
+  runStageLoop,
+  type PretextResult,
+  type PretextRun,
+  type TrainerState,
+} from '../train/stageLoop';
+import { describeFailure } from './failures';
 import { evaluateDownstream, evaluationSets, knnAccuracyAt } from './evaluation';
-import { modelSpecOf } from './modelSpec';
-import { loadPreparedData, type PreparedData } from './stageData';
-import { throttleLatest } from './throttle';
+import { modelSpecOf } from '../models/modelSpec';
+import { loadPreparedData, type PreparedData } from '../train/stageData';
+import { throttleLatest } from '../util/throttle';
 
 export interface ExecuteRunOptions {
   runId: string;
@@ -73,60 +78,8 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
   });
 
   const progress = throttleLatest(options.onProgress, PROGRESS_INTERVAL_MS);
-  progress.push(statusProgress(config, 'loading', 'loading data'));
-
-  // A resumed run keeps its own images; a new one may reuse another run's (data.subset).
-  const subsetFile = join(runDir, SUBSET_FILE);
-  const ownSubset = existsSync(subsetFile);
-  const data = await loadPreparedData(config, ownSubset ? subsetFile : config.data.subset);
-  if (!ownSubset) writeFileAtomic(subsetFile, serializeSubset(data.subset));
-
-  checkInputSizes(data, options.configFile);
-  const spec = modelSpecOf(config.model);
-  let model: tf.LayersModel;
-  let resume: { state: TrainerState; optimizerWeights?: OptimizerWeights } | undefined;
-  if (options.resume && summary.latestCheckpoint) {
-    const checkpoint = await loadCheckpoint<TrainerState>(join(runDir, summary.latestCheckpoint));
-    model = checkpoint.model;
-    resume = { state: checkpoint.state, optimizerWeights: checkpoint.optimizerWeights };
-  } else {
-    model = freshModel(config, spec);
-  }
-
-  const metrics = new MetricsLog(join(runDir, METRICS_FILE), runId);
-  const sets = evaluationSets(data);
-  const knn = config.evaluation.knn.enabled;
   try {
-    const train = config.method === 'simclr' ? trainSimclr : trainPretext;
-    const result = await train({
-      config,
-      data,
-      model,
-      signal,
-      metrics,
-      report: (p) => progress.push(p),
-      resume,
-      afterEpoch: knn
-        ? async (alpha) => ({
-            'knn/accuracy': await knnAccuracyAt(model, sets, config, alpha, signal),
-          })
-        : undefined,
-      checkpoint: async (state, optimizer, label) => {
-        progress.flush();
-        const dir = join(runDir, CHECKPOINTS_DIR, label);
-        await saveCheckpoint(dir, { model, optimizer, state });
-        saveSummary({ latestCheckpoint: relative(runDir, dir), metrics: state.metrics });
-      },
-    });
-    if (result.status === 'completed') {
-      const lastStage = config.pretext.scales.length;
-      const downstream = await evaluateDownstream(model, data, sets, {
-        signal,
-        onStatus: (message) => progress.push(statusProgress(config, 'evaluating', message)),
-        onMetrics: (values) => metrics.append(lastStage, 0, 0, values),
-      });
-      Object.assign(result.metrics, downstream);
-    }
+    const result = await trainAndEvaluate(options, summary, saveSummary, progress);
     progress.flush();
     saveSummary({ status: result.status, metrics: result.metrics });
     return {
@@ -145,28 +98,81 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
         checkpoint: summary.latestCheckpoint && join(runDir, summary.latestCheckpoint),
       };
     }
-    saveSummary({ status: 'failed' });
+    // Every failure, loading and checking the data included, ends the run as failed with
+    // its reason, so no summary stays "running" after its sidecar has moved on.
+    saveSummary({ status: 'failed', error: describeFailure(error, config) });
     throw error;
-  } finally {
-    model.dispose();
-    data.dispose?.();
   }
 }
 
-/** The rotation network (4-way head), or for SimCLR the trunk with a projection head. */
-function freshModel(config: ScaleNetConfig, spec: ModelSpec): tf.LayersModel {
-  const trunk = buildModel(spec, {
-    inputChannels: config.data.channels,
-    classes: 4,
-    seed: config.seed,
-  });
-  if (config.method !== 'simclr') return trunk;
-  const { projectionHidden, projectionDim } = config.simclr;
-  return buildSimclrModel(trunk, {
-    hidden: projectionHidden,
-    out: projectionDim,
-    seed: config.seed,
-  });
+type Progress = ReturnType<typeof throttleLatest<Omit<RunProgressParams, 'runId'>>>;
+
+/** Data, model, the method's stage chain and the downstream evaluation of one run. */
+async function trainAndEvaluate(
+  options: ExecuteRunOptions,
+  summary: RunSummary,
+  saveSummary: (patch: Partial<RunSummary>) => void,
+  progress: Progress,
+): Promise<PretextResult> {
+  const { runId, runDir, config, signal } = options;
+  progress.push(statusProgress(config, 'loading', 'loading data'));
+
+  // A resumed run keeps its own images; a new one may reuse another run's (data.subset).
+  const subsetFile = join(runDir, SUBSET_FILE);
+  const ownSubset = existsSync(subsetFile);
+  const data = await loadPreparedData(config, ownSubset ? subsetFile : config.data.subset);
+  let model: tf.LayersModel | undefined;
+  try {
+    if (!ownSubset) writeFileAtomic(subsetFile, serializeSubset(data.subset));
+    checkInputSizes(data, options.configFile);
+    const method = methodNamed(config.method);
+    let resume: { state: TrainerState; optimizerWeights?: OptimizerWeights } | undefined;
+    if (options.resume && summary.latestCheckpoint) {
+      const checkpoint = await loadCheckpoint<TrainerState>(join(runDir, summary.latestCheckpoint));
+      model = checkpoint.model;
+      resume = { state: checkpoint.state, optimizerWeights: checkpoint.optimizerWeights };
+    } else {
+      model = method.buildModel(config, modelSpecOf(config.model));
+    }
+    const trained = model;
+    const metrics = new MetricsLog(join(runDir, METRICS_FILE), runId);
+    const sets = evaluationSets(data);
+    const knn = config.evaluation.knn.enabled;
+    const run: PretextRun = {
+      config,
+      data,
+      model: trained,
+      signal,
+      metrics,
+      report: (p) => progress.push(p),
+      resume,
+      afterEpoch: knn
+        ? async (alpha) => ({
+            'knn/accuracy': await knnAccuracyAt(trained, sets, config, alpha, signal),
+          })
+        : undefined,
+      checkpoint: async (state, optimizer, label) => {
+        progress.flush();
+        const dir = join(runDir, CHECKPOINTS_DIR, label);
+        await saveCheckpoint(dir, { model: trained, optimizer, state });
+        saveSummary({ latestCheckpoint: relative(runDir, dir), metrics: state.metrics });
+      },
+    };
+    const result = await runStageLoop(run, method.task(config, data, trained));
+    if (result.status === 'completed') {
+      const lastStage = config.pretext.scales.length;
+      const downstream = await evaluateDownstream(trained, data, sets, {
+        signal,
+        onStatus: (message) => progress.push(statusProgress(config, 'evaluating', message)),
+        onMetrics: (values) => metrics.append(lastStage, 0, 0, values),
+      });
+      Object.assign(result.metrics, downstream);
+    }
+    return result;
+  } finally {
+    model?.dispose();
+    data.dispose?.();
+  }
 }
 
 /** The smallest scale must still give the network an input it accepts. */
