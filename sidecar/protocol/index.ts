@@ -217,3 +217,5 @@ export namespace RunsListRequest {
 
 export * from './inspect';
 export * from './gradcam';
+export * from './runHistory';
+export type { MetricRecord, RunSummary } from './runStore';

@@ -15,6 +15,7 @@ import {
   CHECKPOINTS_DIR,
   METRICS_FILE,
   MetricsLog,
+  SUBSET_FILE,
   readSummary,
   writeSummary,
   type RunSummary,
@@ -51,7 +52,6 @@ export interface ExecuteRunResult {
   checkpoint?: string;
 }
 
-const SUBSET_FILE = 'subset.json';
 /** A few progress notifications a second at most (DESIGN.md). */
 const PROGRESS_INTERVAL_MS = 250;
 
