@@ -5,7 +5,7 @@
  */
 import { RequestType } from 'vscode-jsonrpc';
 import type { Method } from './config';
-import type { MetricRecord } from './runStore';
+import type { MetricRecord } from './runRecords';
 
 export interface RunFolderParams {
   /** Absolute path of a run folder. */

@@ -16,7 +16,9 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { RunError, RunStatus } from './index';
+import type { MetricRecord, RunSummary } from './runRecords';
+
+export type { MetricRecord, RunSummary };
 
 export const CONFIG_FILE = 'config.json';
 export const METRICS_FILE = 'metrics.jsonl';
@@ -26,33 +28,6 @@ export const CHECKPOINTS_DIR = 'checkpoints';
 
 /** Where runs go when neither the config nor the setting says (DESIGN.md: run store). */
 export const DEFAULT_RUNS_DIR = '.scalenet/runs';
-
-/** One line of metrics.jsonl. */
-export interface MetricRecord {
-  run: string;
-  stage: number;
-  epoch: number;
-  step: number;
-  metric: string;
-  value: number;
-  time: string;
-}
-
-/** summary.json. */
-export interface RunSummary {
-  runId: string;
-  name: string;
-  status: RunStatus | 'running';
-  startedAt: string;
-  updatedAt: string;
-  backend: string;
-  /** The sidecar process that writes this run while it is running. */
-  pid?: number;
-  metrics: Record<string, number>;
-  /** Checkpoint folder (relative to the run folder) a resume starts from. */
-  latestCheckpoint?: string;
-  error?: RunError;
-}
 
 /** A run folder is one with a config.json: the writer puts it there before anything else. */
 export function isRunFolder(path: string): boolean {
