@@ -2,33 +2,13 @@
  * Reading a `*.scalenet.json` as the editor holds it, and where its runs go. No `vscode`
  * import: unit-tested under plain Node.
  */
-import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { hasOwnRunsDir, resolveRunsDir } from '../sidecar/protocol/runStore';
 
-export type ParsedConfig =
-  { ok: true; value: unknown } | { ok: false; message: string; line: number; column: number };
-
 /**
- * JSON with comments and trailing commas, parsed with the same parser and options as the
- * sidecar (sidecar/config/resolveConfig.ts), so that what the extension accepts the
- * sidecar accepts too. The starting configs the extension writes are commented.
+ * JSON with comments and trailing commas, parsed by the sidecar's own parser (one for
+ * every component), so that what the extension accepts the sidecar accepts too.
  */
-export function parseConfigText(text: string): ParsedConfig {
-  const errors: ParseError[] = [];
-  const value: unknown = parse(text, errors, { allowTrailingComma: true });
-  const first = errors[0];
-  if (!first) return { ok: true, value };
-  const lines = text.slice(0, first.offset).split('\n');
-  return {
-    ok: false,
-    // "CommaExpected" → "comma expected"
-    message: printParseErrorCode(first.error)
-      .replace(/([a-z])([A-Z])/g, '$1 $2')
-      .toLowerCase(),
-    line: lines.length,
-    column: (lines.at(-1)?.length ?? 0) + 1,
-  };
-}
+export { parseConfigText, type ParsedConfig } from '../sidecar/protocol/configCheck';
 
 /**
  * The `runsDir` to send with `run/start`, absolute, or undefined to leave it to the

@@ -7,8 +7,6 @@ import { existsSync } from 'node:fs';
 import { serializeSubset } from '../data/subsetFile';
 import { join, relative } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { ConfigError } from '../config/configError';
-import { minInputSize } from '../models/buildModel';
 import type { RunProgressParams, RunStatus, ScaleNetConfig } from '../protocol';
 import { loadCheckpoint, saveCheckpoint, type OptimizerWeights } from '../runs/checkpoint';
 import {
@@ -31,7 +29,8 @@ import {
 import { describeFailure } from './failures';
 import { evaluateDownstream, evaluationSets, knnAccuracyAt } from './evaluation';
 import { modelSpecOf } from '../models/modelSpec';
-import { loadPreparedData, type PreparedData } from '../train/stageData';
+import { loadPreparedData } from '../train/stageData';
+import { checkInputSizes } from './inputSizes';
 import { throttleLatest } from '../util/throttle';
 
 export interface ExecuteRunOptions {
@@ -124,7 +123,7 @@ async function trainAndEvaluate(
   let model: tf.LayersModel | undefined;
   try {
     if (!ownSubset) writeFileAtomic(subsetFile, serializeSubset(data.subset));
-    checkInputSizes(data, options.configFile);
+    checkInputSizes(config, data.sizeAt(1), options.configFile);
     const method = methodNamed(config.method);
     let resume: { state: TrainerState; optimizerWeights?: OptimizerWeights } | undefined;
     if (options.resume && summary.latestCheckpoint) {
@@ -172,21 +171,6 @@ async function trainAndEvaluate(
   } finally {
     model?.dispose();
     data.dispose?.();
-  }
-}
-
-/** The smallest scale must still give the network an input it accepts. */
-function checkInputSizes(data: PreparedData, configFile: string): void {
-  const { config } = data;
-  const smallest = data.sizeAt(config.pretext.scales[0]);
-  const needed = minInputSize(modelSpecOf(config.model));
-  if (smallest < needed) {
-    throw new ConfigError(
-      configFile,
-      'pretext.scales.0',
-      `gives ${smallest}x${smallest} inputs, but ${config.model.arch} needs at least ${needed} px`,
-      'Use a larger first scale, or a model for small images (e.g. "variant": "cifar").',
-    );
   }
 }
 
