@@ -5,7 +5,7 @@
  */
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import type { ConfigError } from '../../sidecar/protocol/index';
+import type { ErrorData } from '../../sidecar/protocol/index';
 import type { ActiveRun, ActiveRunTracker } from '../activeRun';
 import { chooseConfig, configDisplayName, loadConfig, type LoadedConfig } from '../configFiles';
 import { finalAccuracy, formatPercent, longProgress, runFraction } from '../progressText';
@@ -162,7 +162,7 @@ async function showStartError(
   loaded: LoadedConfig,
   error: unknown,
 ): Promise<void> {
-  const data = (error as { data?: Partial<ConfigError> } | undefined)?.data;
+  const data = (error as { data?: ErrorData } | undefined)?.data;
   services.log.error(`Training ${loaded.name} did not start: ${errorMessage(error)}`);
   // A config error says field, problem and fix once; other errors are shown as they come.
   const text = data?.problem

@@ -6,7 +6,8 @@
  */
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { BackendPreference, ScaleNetConfig } from './config';
-import type { RunError, RunStatus } from './runRecords';
+import type { ErrorData, RunError } from './errors';
+import type { RunStatus } from './runRecords';
 
 export * from './config';
 
@@ -83,7 +84,7 @@ export interface RunStartResult {
 /** Client → sidecar: start a training run; progress and the end arrive as notifications. */
 export namespace RunStartRequest {
   export const method = 'run/start' as const;
-  export const type = new RequestType<RunStartParams, RunStartResult, ConfigError>(method);
+  export const type = new RequestType<RunStartParams, RunStartResult, ErrorData>(method);
 }
 
 export interface RunStopParams {
@@ -166,15 +167,6 @@ export namespace SidecarExitingNotification {
   export const type = new NotificationType<SidecarExitingParams>(method);
 }
 
-/** The `data` of a `run/start` error response for a bad config. */
-export interface ConfigError {
-  file: string;
-  field: string;
-  /** What is wrong with the field, without the file, the field or the fix. */
-  problem: string;
-  fix: string;
-}
-
 export interface RunsListParams {
   /** Absolute folder holding run folders. */
   runsDir: string;
@@ -207,3 +199,4 @@ export * from './inspect';
 export * from './gradcam';
 export * from './runHistory';
 export * from './runRecords';
+export * from './errors';

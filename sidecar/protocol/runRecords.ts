@@ -2,19 +2,9 @@
  * The records of the run store (sidecar/protocol/runStore.ts has the folder layout): pure
  * types, exported through the protocol index for every client, webviews included.
  */
+import type { RunError } from './errors';
 
 export type RunStatus = 'completed' | 'stopped' | 'failed';
-
-export interface RunError {
-  /** Stable code: `config`, `data`, `out-of-memory`, `backend`, `internal`. */
-  code: string;
-  message: string;
-  /** The file, and the JSON path of the field, when the error is about one. */
-  file?: string;
-  field?: string;
-  /** What the user can do about it. */
-  fix?: string;
-}
 
 /** One line of metrics.jsonl. */
 export interface MetricRecord {

@@ -7,12 +7,14 @@
 import { basename, dirname } from 'node:path';
 import { ConfigError } from '../config/configError';
 import { loadConfigFile } from '../config/loadConfigFile';
-import type {
-  RunFinishedParams,
-  RunProgressParams,
-  RunStartParams,
-  RunStartResult,
-  ScaleNetConfig,
+import { StateError } from '../inspect/errors';
+import {
+  ErrorCodes,
+  type RunFinishedParams,
+  type RunProgressParams,
+  type RunStartParams,
+  type RunStartResult,
+  type ScaleNetConfig,
 } from '../protocol';
 import { resolveRunsDir } from '../protocol/runStore';
 import { describeFailure } from './failures';
@@ -50,10 +52,12 @@ export class ActiveRuns {
 
   start(params: RunStartParams): RunStartResult {
     const busy = [...this.active.keys()][0];
-    if (busy)
-      throw new Error(
+    if (busy) {
+      throw new StateError(
+        ErrorCodes.runActive,
         `Run ${busy} is still active in this sidecar; stop it before starting another.`,
       );
+    }
     let config: ScaleNetConfig;
     let runDir: string;
     if (params.resume) {
