@@ -8,7 +8,7 @@
  *   node --import tsx bench/simclrThroughput.ts [config] [inputsPerStep] [alpha]
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../sidecar/backend/chooseBackend';
 import { parseConfigText, resolveConfig } from '../sidecar/config/resolveConfig';
@@ -58,7 +58,7 @@ export async function measureSimclrThroughput(
   const { inputsPerStep = 128, alpha = 1, warmup = 3, steps = 10 } = options;
   const file = resolve(options.config ?? SIMCLR_BENCH_CONFIG);
   const config = resolveConfig(parseConfigText(readFileSync(file, 'utf8'), file), file);
-  const data = await loadPreparedData(config);
+  const data = await loadPreparedData(config, undefined, dirname(file));
   const images = prepareStage(data, alpha);
   const build = () =>
     buildModel(modelSpecOf(config.model), {

@@ -5,7 +5,7 @@
  */
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import type { ErrorData } from '../../sidecar/protocol/index';
+import { errorMessage, type ErrorData } from '../../sidecar/protocol/index';
 import type { ActiveRun, ActiveRunTracker } from '../activeRun';
 import { chooseConfig, configDisplayName, loadConfig, type LoadedConfig } from '../configFiles';
 import { finalAccuracy, formatPercent, longProgress, runFraction } from '../progressText';
@@ -242,8 +242,4 @@ async function revealField(uri: vscode.Uri, field: string | undefined): Promise<
   await vscode.window.showTextDocument(document, {
     selection: new vscode.Range(position, position),
   });
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

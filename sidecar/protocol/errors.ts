@@ -51,3 +51,8 @@ export interface RunError extends Partial<ErrorData> {
   code: string;
   message: string;
 }
+
+/** The message of anything thrown (an Error's message, else the value as text). */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -139,6 +139,14 @@ export namespace RunProgressNotification {
   export const type = new NotificationType<RunProgressParams>(method);
 }
 
+/** A run a process is driving: the sidecar, the extension's supervisor and its tracker each keep one per run, adding what they need. */
+export interface ActiveRunInfo {
+  runId: string;
+  runDir: string;
+  /** Its latest progress, once there is one. */
+  progress?: RunProgressParams;
+}
+
 export interface RunFinishedParams {
   runId: string;
   runDir: string;

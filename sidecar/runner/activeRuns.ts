@@ -10,6 +10,7 @@ import { loadConfigFile } from '../config/loadConfigFile';
 import { StateError } from '../inspect/errors';
 import {
   ErrorCodes,
+  type ActiveRunInfo,
   type RunFinishedParams,
   type RunProgressParams,
   type RunStartParams,
@@ -28,7 +29,8 @@ export interface ActiveRunsHooks {
   onFinished: (params: RunFinishedParams) => void;
 }
 
-interface ActiveRun {
+/** The protocol's active run, with what stops it and what ends when it has stopped. */
+interface ActiveRun extends ActiveRunInfo {
   controller: AbortController;
   done: Promise<void>;
 }
@@ -81,7 +83,7 @@ export class ActiveRuns {
       controller.signal,
       Boolean(params.resume),
     ).finally(() => this.active.delete(runId));
-    this.active.set(runId, { controller, done });
+    this.active.set(runId, { runId, runDir, controller, done });
     return { runId, runDir, config };
   }
 

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { serializeSubset } from '../data/subsetFile';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { RunProgressParams, RunStatus, ScaleNetConfig } from '../protocol';
 import { loadCheckpoint, saveCheckpoint, type OptimizerWeights } from '../runs/checkpoint';
@@ -119,7 +119,11 @@ async function trainAndEvaluate(
   // A resumed run keeps its own images; a new one may reuse another run's (data.subset).
   const subsetFile = join(runDir, SUBSET_FILE);
   const ownSubset = existsSync(subsetFile);
-  const data = await loadPreparedData(config, ownSubset ? subsetFile : config.data.subset);
+  const data = await loadPreparedData(
+    config,
+    ownSubset ? subsetFile : config.data.subset,
+    dirname(options.configFile),
+  );
   let model: tf.LayersModel | undefined;
   try {
     if (!ownSubset) writeFileAtomic(subsetFile, serializeSubset(data.subset));

@@ -89,14 +89,16 @@ function chooseSubset(
 
 /**
  * Loads both splits and fixes which images the run uses. `reuse` is a subset.json to
- * take them from: the run's own on resume, or another run's (`data.subset`).
+ * take them from: the run's own on resume, or another run's (`data.subset`). A relative
+ * data.path resolves against `configDir`, the config file's folder (loadConfigFile has
+ * made the paths of the configs it reads absolute already).
  */
 export async function loadPreparedData(
   config: ScaleNetConfig,
-  reuse?: string,
+  reuse: string | undefined,
+  configDir: string,
 ): Promise<PreparedData> {
   const { data, pretext } = config;
-  const configDir = process.cwd();
   const [train, test] = await Promise.all([
     loadDataset(data, configDir, 'train', loadOptionsFor(data)),
     loadDataset(data, configDir, 'test', loadOptionsFor(data)),
