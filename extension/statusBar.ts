@@ -1,6 +1,6 @@
 /**
- * One status bar item: the compute backend while idle (DESIGN.md: the backend in use is
- * always shown), the run's stage/epoch/ETA while training, and the sidecar's trouble
+ * One status bar item: the compute backend while idle (the backend in use is always
+ * shown), the run's stage/epoch/ETA while training, and the sidecar's trouble
  * (start failed, gave up restarting) when there is some.
  */
 import * as vscode from 'vscode';

@@ -1,6 +1,6 @@
 /**
- * Starts the training sidecar, keeps it alive and stops it (DESIGN.md "The sidecar
- * process"). No `vscode` import: this file carries the logic and is tested under plain
+ * Starts the training sidecar, keeps it alive and stops it (ARCHITECTURE.md: the
+ * extension inside). No `vscode` import: this file carries the logic and is tested under plain
  * Node with real fixture processes; extension/supervisor/client.ts adapts it to VS Code.
  *
  * States: stopped → starting → running → stopping → stopped; a start that fails ends in

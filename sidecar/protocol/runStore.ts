@@ -26,7 +26,7 @@ export const SUMMARY_FILE = 'summary.json';
 export const SUBSET_FILE = 'subset.json';
 export const CHECKPOINTS_DIR = 'checkpoints';
 
-/** Where runs go when neither the config nor the setting says (DESIGN.md: run store). */
+/** Where runs go when neither the config nor the setting says (ARCHITECTURE.md: the run store). */
 export const DEFAULT_RUNS_DIR = '.scalenet/runs';
 
 /** A run folder is one with a config.json: the writer puts it there before anything else. */

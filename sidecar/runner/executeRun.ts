@@ -51,7 +51,7 @@ export interface ExecuteRunResult {
   checkpoint?: string;
 }
 
-/** A few progress notifications a second at most (DESIGN.md). */
+/** A few progress notifications a second at most (ARCHITECTURE.md: the sidecar inside). */
 const PROGRESS_INTERVAL_MS = 250;
 
 export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRunResult> {

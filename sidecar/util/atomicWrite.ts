@@ -1,5 +1,5 @@
 /**
- * Crash-safe writes for the run store (DESIGN.md: checkpoints written atomically). A
+ * Crash-safe writes for the run store (ARCHITECTURE.md: the run store). A
  * reader sees either the old content or the new, never a half-written file or folder:
  * write into a temp sibling (same folder, so same filesystem), fsync, then rename.
  */

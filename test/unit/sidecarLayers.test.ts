@@ -1,5 +1,5 @@
 /**
- * The sidecar's layers (DESIGN.md, ARCHITECTURE.md): each folder imports only its own
+ * The sidecar's layers (ARCHITECTURE.md): each folder imports only its own
  * layer or those below, and the folders form no cycle. Read from the source's import
  * statements, so a new import that runs back up a layer fails here (and in CI).
  */
@@ -26,7 +26,11 @@ export const LAYERS: readonly (readonly string[])[] = [
 
 function layerOf(folder: string): number {
   const index = LAYERS.findIndex((layer) => layer.includes(folder));
-  assert.notEqual(index, -1, `sidecar/${folder} is in no layer: add it to LAYERS and DESIGN.md`);
+  assert.notEqual(
+    index,
+    -1,
+    `sidecar/${folder} is in no layer: add it to LAYERS and ARCHITECTURE.md`,
+  );
   return index;
 }
 
