@@ -6,7 +6,7 @@
  */
 import { parseTree, type ParseError } from 'jsonc-parser';
 import { METHOD_CONFIG_RULES } from './methods';
-import { COMMON_RULES } from './rules';
+import { CHAIN_RULES, COMMON_RULES } from './rules';
 import { contextOf, treeOf, type ConfigProblem, type Node, type RuleEnvironment } from './tree';
 
 export { MAX_CONFIG_DEPTH, nestingDepth, parseConfigText, type ParsedConfig } from './parse';
@@ -17,8 +17,8 @@ export type { ConfigProblem, RuleEnvironment } from './tree';
 export function checkConfigTree(root: Node, env?: RuleEnvironment): ConfigProblem[] {
   if (root.type !== 'object') return [];
   const { context, problems } = contextOf(root, env);
-  for (const rule of COMMON_RULES) rule(context);
-  for (const rule of METHOD_CONFIG_RULES[context.method]?.rules ?? []) rule(context);
+  const methodRules = METHOD_CONFIG_RULES[context.method]?.rules ?? [];
+  for (const rule of [...CHAIN_RULES, ...methodRules, ...COMMON_RULES]) rule(context);
   return problems;
 }
 

@@ -155,9 +155,12 @@ export const checkLabelBudgets: ConfigRule = ({ node, add }) => {
   }
 };
 
-/** In the order a reader meets the fields; the sidecar reports the first error. */
+/**
+ * In the order a reader meets the fields, the sidecar reporting the first error: the
+ * chain, then the method's own rules (configCheck/index.ts), then these.
+ */
+export const CHAIN_RULES: readonly ConfigRule[] = [checkChain];
 export const COMMON_RULES: readonly ConfigRule[] = [
-  checkChain,
   checkPerStage,
   checkEpochs,
   checkData,
