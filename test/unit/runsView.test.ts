@@ -330,7 +330,7 @@ void describe('runs view (real run folders through runs/list)', () => {
     assert.deepEqual(opened, [completed2]);
     // The status bar now opens the last run's curves.
     assert.equal((statusItem.command as { command: string }).command, 'scalenet.showLossCurves');
-    const lastRun = (statusItem.command as unknown as { arguments: string[] }).arguments[0];
+    const lastRun = (statusItem.command as { arguments: string[] }).arguments[0];
     assert.equal(lastRun, failed, 'the last run this session trained (the resumed one)');
     assert.match(String(fake.state.statusBar.tooltip), /Click for the loss curves\./);
   });
