@@ -11,7 +11,7 @@ import { DataError } from '../data/errors';
 import { selectSubset } from '../data/subset';
 import { parseSubset, type SubsetRecord } from '../data/subsetFile';
 import type { InputMode, ScaleNetConfig } from '../protocol';
-import { applyInputMode, HarrisCache } from '../transforms/inputMode';
+import { applyInputMode, HarrisCache, hybridPicksHarris } from '../transforms/inputMode';
 import { resizeToBytes, scaledSize } from '../transforms/resize';
 import { computeChannelStats, type ChannelStats } from '../transforms/standardize';
 import type { ImageSet } from '../transforms/types';
@@ -195,4 +195,22 @@ export function prepareStage(data: PreparedData, alpha: number): StageImages {
     stats: computeChannelStats(trainResized),
     seed: config.seed,
   };
+}
+
+/**
+ * Which stored training image each position shows in `epoch`: in hybrid mode the stage
+ * holds originals, then their Harris versions, and each image is its Harris version with
+ * the configured probability, chosen per (seed, epoch, image) so a resumed run agrees.
+ */
+export function shownPositions(
+  images: StageImages,
+  positions: ArrayLike<number>,
+  epoch: number,
+): Int32Array {
+  const hybrid = images.train.count === 2 * images.trainCount;
+  return Int32Array.from(positions, (p) =>
+    hybrid && hybridPicksHarris(images.seed, epoch, p, images.hybridProbability)
+      ? p + images.trainCount
+      : p,
+  );
 }

@@ -2,8 +2,7 @@
  * The rotation task's batches: all four rotations of each image, standardised with the
  * stage's training mean and std (the stage's images come from train/stageData.ts).
  */
-import type { StageImages } from '../../train/stageData';
-import { hybridPicksHarris } from '../../transforms/inputMode';
+import { shownPositions, type StageImages } from '../../train/stageData';
 import { buildRotationBatch } from '../../transforms/rotationBatch';
 import type { RotationBatch } from './rotationStep';
 
@@ -15,21 +14,15 @@ function asStepBatch(
 }
 
 /**
- * All four rotations of each chosen training image (positions into the subset). In
- * hybrid mode each image is its Harris version with the configured probability, chosen
- * per (seed, epoch, image) so that a resumed run makes the same choices.
+ * All four rotations of each chosen training image (positions into the subset), as the
+ * input mode shows it in this epoch (train/stageData.ts `shownPositions`).
  */
 export function rotationBatch(
   images: StageImages,
   positions: ArrayLike<number>,
   epoch: number,
 ): RotationBatch {
-  const hybrid = images.train.count === 2 * images.trainCount;
-  const chosen = Int32Array.from(positions, (p) =>
-    hybrid && hybridPicksHarris(images.seed, epoch, p, images.hybridProbability)
-      ? p + images.trainCount
-      : p,
-  );
+  const chosen = shownPositions(images, positions, epoch);
   return asStepBatch(
     buildRotationBatch(images.train, chosen, images.size, images.channels, images.stats),
     images,
