@@ -8,17 +8,18 @@
  *   node --import tsx bench/simclrThroughput.ts [config] [inputsPerStep] [alpha]
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../sidecar/backend/chooseBackend';
 import { parseConfigText, resolveConfig } from '../sidecar/config/resolveConfig';
 import { buildModel } from '../sidecar/models/buildModel';
-import { buildSimclrModel } from '../sidecar/simclr/projectionHead';
-import { makeAdam, simclrTrainStep } from '../sidecar/simclr/simclrStep';
-import { augmentOptions, trainViewBatch } from '../sidecar/simclr/viewBatch';
-import { modelSpecOf } from '../sidecar/train/modelSpec';
-import { trainStep } from '../sidecar/train/rotationStep';
-import { loadPreparedData, prepareStage, rotationBatch } from '../sidecar/train/stageData';
+import { buildSimclrModel } from '../sidecar/methods/simclr/projectionHead';
+import { makeAdam, simclrTrainStep } from '../sidecar/methods/simclr/simclrStep';
+import { augmentOptions, trainViewBatch } from '../sidecar/methods/simclr/viewBatch';
+import { modelSpecOf } from '../sidecar/models/modelSpec';
+import { trainStep } from '../sidecar/methods/rotation/rotationStep';
+import { rotationBatch } from '../sidecar/methods/rotation/rotationBatches';
+import { loadPreparedData, prepareStage } from '../sidecar/train/stageData';
 import { timeVariants, type StepTiming } from './measure';
 
 export const SIMCLR_BENCH_CONFIG = 'examples/small/fashion-simclr.scalenet.json';
@@ -57,7 +58,7 @@ export async function measureSimclrThroughput(
   const { inputsPerStep = 128, alpha = 1, warmup = 3, steps = 10 } = options;
   const file = resolve(options.config ?? SIMCLR_BENCH_CONFIG);
   const config = resolveConfig(parseConfigText(readFileSync(file, 'utf8'), file), file);
-  const data = await loadPreparedData(config);
+  const data = await loadPreparedData(config, undefined, dirname(file));
   const images = prepareStage(data, alpha);
   const build = () =>
     buildModel(modelSpecOf(config.model), {

@@ -3,12 +3,13 @@
  * sidecar's real rotation pipeline, and of a CIFAR-style ResNet-18.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { parseConfigText, resolveConfig } from '../sidecar/config/resolveConfig';
 import { buildResNet } from '../sidecar/models/resnet';
-import { trainStep } from '../sidecar/train/rotationStep';
-import { loadPreparedData, prepareStage, rotationBatch } from '../sidecar/train/stageData';
+import { trainStep } from '../sidecar/methods/rotation/rotationStep';
+import { rotationBatch } from '../sidecar/methods/rotation/rotationBatches';
+import { loadPreparedData, prepareStage } from '../sidecar/train/stageData';
 import { buildRotationBatch } from '../sidecar/transforms/rotationBatch';
 import { computeChannelStats } from '../sidecar/transforms/standardize';
 import type { ImageSet } from '../sidecar/transforms/types';
@@ -61,7 +62,7 @@ export async function benchDefaultModel(
 ): Promise<TrainBenchResult[]> {
   const file = resolve(DEFAULT_CONFIG);
   const config = resolveConfig(parseConfigText(readFileSync(file, 'utf8'), file), file);
-  const data = await loadPreparedData(config);
+  const data = await loadPreparedData(config, undefined, dirname(file));
   const images = prepareStage(data, config.pretext.scales[0]);
   const model = buildResNet({
     inputChannels: config.data.channels,

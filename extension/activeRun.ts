@@ -4,16 +4,14 @@
  * key (which enables "Stop Training") all read it here rather than each tracking runs.
  */
 import * as vscode from 'vscode';
-import type { RunProgressParams } from '../sidecar/protocol/index';
+import type { ActiveRunInfo } from '../sidecar/protocol/index';
 import type { SidecarClient } from './supervisor/client';
 import type { SupervisedRunFinished } from './supervisor/supervisor';
 
-export interface ActiveRun {
-  runId: string;
-  runDir: string;
+/** The protocol's active run, with the config it came from in this window. */
+export interface ActiveRun extends ActiveRunInfo {
   configUri: vscode.Uri;
   name: string;
-  progress?: RunProgressParams;
   /** Set once the user asked it to stop: the run ends at the next batch. */
   stopRequested: boolean;
 }

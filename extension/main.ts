@@ -9,7 +9,6 @@ import { registerCodeLens } from './codeLens';
 import { registerPanels } from './panels/registerPanels';
 import { selectBackend } from './commands/selectBackend';
 import { stopTraining, train, type TrainArgs, type TrainServices } from './commands/train';
-import { PanelCommands } from './panelCommands';
 import { registerRunFeatures } from './runFeatures';
 import { SidecarClient } from './supervisor/client';
 import { StatusBar } from './statusBar';
@@ -21,14 +20,12 @@ export function activate(context: vscode.ExtensionContext): void {
   client = new SidecarClient(context, log);
   const runs = new ActiveRunTracker(client);
   const services: TrainServices = { client, runs, log };
-  const panels = new PanelCommands();
   context.subscriptions.push(
     log,
     client,
     runs,
-    panels,
-    new StatusBar(client, runs, panels),
-    registerRunFeatures({ context, client, runs, log, panels }),
+    new StatusBar(client, runs),
+    registerRunFeatures({ context, client, runs, log }),
     registerCodeLens(runs),
     registerPanels({ client, log }, context),
     vscode.commands.registerCommand('scalenet.train', (arg?: vscode.Uri | TrainArgs) =>

@@ -10,7 +10,6 @@ import { installGpuBackend } from './commands/installGpuBackend';
 import { newConfig } from './commands/newConfig';
 import { resumeRun } from './commands/resumeRun';
 import { registerConfigDiagnostics } from './diagnostics/configDiagnostics';
-import type { PanelCommands } from './panelCommands';
 import { deleteRun, openPanel, revealRun, type RunActionServices } from './runs/runActions';
 import { RUNS_VIEW_ID, RunsTreeProvider } from './runs/runsView';
 import type { SidecarClient } from './supervisor/client';
@@ -20,25 +19,22 @@ export interface RunFeatureServices {
   client: SidecarClient;
   runs: ActiveRunTracker;
   log: vscode.LogOutputChannel;
-  panels: PanelCommands;
 }
 
 export function registerRunFeatures(services: RunFeatureServices): vscode.Disposable {
-  const { context, client, log, panels } = services;
+  const { context, client, log } = services;
   const view = new RunsTreeProvider(client);
   const treeView = vscode.window.createTreeView(RUNS_VIEW_ID, {
     treeDataProvider: view,
     // Several runs selected: "Compare Runs" compares them.
     canSelectMany: true,
   });
-  const actions: RunActionServices = { view, panels, runs: services.runs, log };
+  const actions: RunActionServices = { view, runs: services.runs, log };
   const command = (id: string, fn: (...args: unknown[]) => unknown) =>
     vscode.commands.registerCommand(id, fn);
   return vscode.Disposable.from(
     view,
     treeView,
-    // The panel commands may be registered after this: look again when the view shows.
-    treeView.onDidChangeVisibility(() => void panels.check()),
     command('scalenet.refreshRuns', () => view.refresh()),
     command('scalenet.runs.openLossCurves', (arg) => openPanel(actions, 'lossCurves', arg)),
     command('scalenet.runs.openAttentionMaps', (arg) => openPanel(actions, 'attentionMaps', arg)),

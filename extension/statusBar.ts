@@ -1,11 +1,10 @@
 /**
- * One status bar item: the compute backend while idle (DESIGN.md: the backend in use is
- * always shown), the run's stage/epoch/ETA while training, and the sidecar's trouble
+ * One status bar item: the compute backend while idle (the backend in use is always
+ * shown), the run's stage/epoch/ETA while training, and the sidecar's trouble
  * (start failed, gave up restarting) when there is some.
  */
 import * as vscode from 'vscode';
 import type { ActiveRun, ActiveRunTracker } from './activeRun';
-import type { PanelCommands } from './panelCommands';
 import { shortProgress } from './progressText';
 import type { SidecarClient } from './supervisor/client';
 import type { StateChangeEvent } from './supervisor/supervisor';
@@ -24,7 +23,6 @@ export class StatusBar implements vscode.Disposable {
   constructor(
     private readonly client: SidecarClient,
     private readonly runs: ActiveRunTracker,
-    private readonly panels?: PanelCommands,
   ) {
     this.item.name = 'ScaleNet';
     this.item.command = 'scalenet.showLog';
@@ -32,7 +30,6 @@ export class StatusBar implements vscode.Disposable {
       this.item,
       client.onDidChangeState((e) => this.onState(e)),
       runs.onDidChange(() => this.render()),
-      ...(panels ? [panels.onDidChange(() => this.render())] : []),
     ];
     this.render();
     this.item.show();
@@ -95,11 +92,11 @@ export class StatusBar implements vscode.Disposable {
     }
   }
 
-  /** The loss curves of the current or last run when that panel exists, else the log. */
+  /** The loss curves of the current or last run, else the log. */
   private clickTarget(): vscode.Command {
     // In trouble (start failed, gave up restarting) the log says what happened.
     const healthy = this.runs.run !== undefined || this.client.state === 'running';
-    if (healthy && this.lastRunDir && this.panels?.has('lossCurves')) {
+    if (healthy && this.lastRunDir) {
       return {
         title: 'Show Loss Curves',
         command: 'scalenet.showLossCurves',

@@ -11,7 +11,6 @@ import {
   ResponseError,
 } from 'vscode-jsonrpc/node';
 import { chooseBackend } from './backend/chooseBackend';
-import { ConfigError } from './config/configError';
 import { registerGradcamHandlers } from './gradcam/register';
 import { registerInspectHandlers } from './inspect/register';
 import { exitSidecar, watchParent } from './lifecycle';
@@ -22,13 +21,18 @@ import {
   RunProgressNotification,
   RunStartRequest,
   RunStopRequest,
+  RunsHistoryRequest,
   RunsListRequest,
+  RunsStagesRequest,
   ShutdownRequest,
+  ErrorCodes,
+  GradcamComputeRequest,
   type BackendReport,
-  type ConfigError as ConfigErrorData,
 } from './protocol';
-import { ActiveRuns } from './runs/activeRuns';
+import { ActiveRuns } from './runner/activeRuns';
 import { describeRuns } from './runs/listRuns';
+import { runHistory, runStages } from './runs/runFolderInfo';
+import { answering, StateError } from './inspect/errors';
 import { SIDECAR_VERSION } from './version';
 
 if (!process.send) {
@@ -51,10 +55,16 @@ const runs = new ActiveRuns({
   onFinished: (params) => void connection.sendNotification(RunFinishedNotification.type, params),
 });
 
+/** Requests that need the compute backend refuse to run before `initialize` chose it. */
+function requireBackend(method: string): void {
+  if (!backend)
+    throw new StateError(ErrorCodes.notInitialized, `Send initialize before ${method}.`);
+}
+
 connection.onRequest(InitializeRequest.type, async (params) => {
   if (params.protocolVersion !== PROTOCOL_VERSION) {
     throw new ResponseError(
-      1,
+      ErrorCodes.protocolMismatch,
       `Protocol mismatch: the client speaks ${params.protocolVersion}, the sidecar ${PROTOCOL_VERSION}. Rebuild (npm run build) or reinstall the extension.`,
     );
   }
@@ -62,7 +72,7 @@ connection.onRequest(InitializeRequest.type, async (params) => {
     try {
       backend = await chooseBackend(params.backend ?? 'auto');
     } catch (error) {
-      throw new ResponseError(2, (error as Error).message);
+      throw new ResponseError(ErrorCodes.backendUnavailable, (error as Error).message);
     }
     process.stderr.write(`[sidecar] ${params.clientName} connected; backend: ${backend.label}\n`);
   }
@@ -76,30 +86,29 @@ connection.onRequest(InitializeRequest.type, async (params) => {
   };
 });
 
-connection.onRequest(RunStartRequest.type, (params) => {
-  if (!backend) throw new ResponseError(3, 'Send initialize before run/start.');
-  try {
+connection.onRequest(RunStartRequest.type, (params) =>
+  answering(() => {
+    requireBackend(RunStartRequest.method);
     return runs.start(params);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      throw new ResponseError<ConfigErrorData>(4, error.message, {
-        file: error.file,
-        field: error.field,
-        problem: error.problem,
-        fix: error.fix,
-      });
-    }
-    throw new ResponseError(5, (error as Error).message);
-  }
-});
+  }),
+);
 
 connection.onRequest(RunStopRequest.type, (params) => ({ stopping: runs.stop(params.runId) }));
 
 connection.onRequest(RunsListRequest.type, (params) => describeRuns(params.runsDir));
+connection.onRequest(RunsHistoryRequest.type, (params) =>
+  answering(() => runHistory(params.runDir)),
+);
+connection.onRequest(RunsStagesRequest.type, (params) =>
+  answering(() => {
+    requireBackend(RunsStagesRequest.method);
+    return runStages(params.runDir);
+  }),
+);
 
 // Seeing the data (harris/preview, data/inspect, data/preview): no backend needed.
 registerInspectHandlers(connection);
-registerGradcamHandlers(connection, () => backend !== undefined);
+registerGradcamHandlers(connection, () => requireBackend(GradcamComputeRequest.method));
 
 connection.onRequest(ShutdownRequest.type, async () => {
   await runs.stopAll();

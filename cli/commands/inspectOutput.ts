@@ -6,16 +6,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { ResponseError } from 'vscode-jsonrpc/node';
-import { InspectErrorCode, type LocatedErrorData } from '../../sidecar/protocol';
+import { ErrorCodes, type ErrorData } from '../../sidecar/protocol';
 
 /** Prints the error and returns the exit code: 2 for bad arguments, else 1. */
 export function reportError(error: unknown): number {
   if (error instanceof ResponseError) {
     // The sidecar's message already names the file and says the fix.
     console.error(error.message);
-    const data = error.data as LocatedErrorData | undefined;
+    const data = error.data as ErrorData | undefined;
     if (data?.field) console.error(`  field: ${data.field}`);
-    return error.code === InspectErrorCode.invalidParams ? 2 : 1;
+    return error.code === ErrorCodes.invalidParams ? 2 : 1;
   }
   console.error(error instanceof Error ? error.message : String(error));
   return 1;

@@ -11,7 +11,7 @@ import {
   RunStartRequest,
   RunStopRequest,
   type BackendPreference,
-  type ConfigError,
+  type ErrorData,
   type RunFinishedParams,
   failureText,
   resultLines,
@@ -91,7 +91,7 @@ export async function trainCommand(
   } catch (error) {
     view.stopBar();
     if (error instanceof ResponseError && error.data) {
-      const data = error.data as ConfigError;
+      const data = error.data as ErrorData;
       console.error(
         `Config error in ${data.file}${data.field ? ` at ${data.field}` : ''}:\n  ${error.message}`,
       );

@@ -5,7 +5,12 @@
  */
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { failureText, resultsHeadline, type ConfigError } from '../../sidecar/protocol/index';
+import {
+  errorMessage,
+  failureText,
+  resultsHeadline,
+  type ErrorData,
+} from '../../sidecar/protocol/index';
 import type { ActiveRun, ActiveRunTracker } from '../activeRun';
 import { confirmTrainDespiteErrors } from '../configProblems';
 import { refuseUntrusted } from '../trust';
@@ -166,7 +171,7 @@ async function showStartError(
   loaded: LoadedConfig,
   error: unknown,
 ): Promise<void> {
-  const data = (error as { data?: Partial<ConfigError> } | undefined)?.data;
+  const data = (error as { data?: ErrorData } | undefined)?.data;
   services.log.error(`Training ${loaded.name} did not start: ${errorMessage(error)}`);
   // A config error says field, problem and fix once; other errors are shown as they come.
   const text = data?.problem
@@ -251,8 +256,4 @@ async function revealField(uri: vscode.Uri, field: string | undefined): Promise<
   await vscode.window.showTextDocument(document, {
     selection: new vscode.Range(position, position),
   });
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -5,7 +5,7 @@
  * One panel at a time: opening it again reveals it (PanelSlot in registerPanels.ts).
  */
 import * as vscode from 'vscode';
-import { GradcamComputeRequest, RunsListRequest } from '../../sidecar/protocol';
+import { GradcamComputeRequest } from '../../sidecar/protocol';
 import type {
   AttentionChannel,
   AttentionMapsState,
@@ -18,7 +18,7 @@ import type {
   RequestHandlers,
 } from '../../webview/protocol';
 import { PanelHost } from './panelHost';
-import { defaultRunsDir, namedStages } from './runFolders';
+import { attentionRuns } from './runFolders';
 import type { PanelServices } from './services';
 import { webviewOptions } from './webviewHtml';
 
@@ -38,7 +38,6 @@ export class AttentionPanel extends PanelHost<AttentionChannel> {
     panel: vscode.WebviewPanel,
     services: PanelServices,
     state: AttentionMapsState | undefined,
-    private readonly runsDir: string | undefined,
   ) {
     super(panel, services, 'attentionMaps', 'Attention maps', state ?? initialAttentionState([]));
     this.hasState = state !== undefined;
@@ -52,7 +51,7 @@ export class AttentionPanel extends PanelHost<AttentionChannel> {
       webviewOptions(services.extensionUri),
     );
     const state = selectedRuns.length > 0 ? initialAttentionState(selectedRuns) : undefined;
-    return new AttentionPanel(panel, services, state, defaultRunsDir());
+    return new AttentionPanel(panel, services, state);
   }
 
   /**
@@ -66,21 +65,11 @@ export class AttentionPanel extends PanelHost<AttentionChannel> {
 
   protected async onReady(): Promise<void> {
     let runs: AttentionRun[] = [];
-    if (this.runsDir) {
-      try {
-        const listed = await this.services.client.request(RunsListRequest.type, {
-          runsDir: this.runsDir,
-        });
-        runs = listed
-          .filter((r) => r.latestCheckpoint)
-          .map((r) => ({
-            runDir: r.runDir,
-            label: `${r.name} (${r.method}, ${r.scales.join('→')})`,
-            ...namedStages(r.runDir),
-          }));
-      } catch (error) {
-        this.notice('error', `Could not list runs: ${(error as Error).message}`);
-      }
+    try {
+      // Every runs folder of the workspace: the setting's and each config's own.
+      runs = await attentionRuns(this.services.client);
+    } catch (error) {
+      this.notice('error', `Could not list runs: ${(error as Error).message}`);
     }
     this.runs = runs;
     this.post({

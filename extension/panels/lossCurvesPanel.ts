@@ -56,13 +56,14 @@ export class LossCurvesPanel extends PanelHost<LossCurvesChannel> {
     });
   }
 
-  protected onReady(): Promise<void> {
+  protected async onReady(): Promise<void> {
     this.post({
       type: 'lossCurves/history',
-      runs: this.state.runDirs.map(readHistory),
+      runs: await Promise.all(
+        this.state.runDirs.map((runDir) => readHistory(this.services.client, runDir)),
+      ),
       state: this.state,
     });
-    return Promise.resolve();
   }
 
   protected onMessage(message: LossCurvesWebviewMessage): Promise<void> {

@@ -10,7 +10,7 @@ import { AttentionPanel, ATTENTION_VIEW } from './attentionPanel';
 import { HarrisPanel, HARRIS_VIEW } from './harrisPanel';
 import { LossCurvesPanel, LOSS_CURVES_VIEW } from './lossCurvesPanel';
 import { PanelSlot } from './panelSlot';
-import { defaultRunsDir, isRunDir, listRunDirs } from './runFolders';
+import { isRunDir, workspaceRunDirs } from './runFolders';
 import type { PanelServices } from './services';
 import { whenTrusted } from '../trust';
 
@@ -65,15 +65,15 @@ export function registerPanels(
   const all: PanelServices = { ...services, extensionUri: context.extensionUri };
   // One attention-maps panel: opening it again reveals it, selecting the run it names.
   const attention = new PanelSlot<AttentionPanel>();
-  const lossRuns = (arg?: PanelArg) => {
+  const lossRuns = async (arg?: PanelArg) => {
     const given = runArg(arg);
-    return given.length > 0 ? given : listRunDirs(defaultRunsDir(), DEFAULT_RUNS);
+    return given.length > 0 ? given : workspaceRunDirs(DEFAULT_RUNS);
   };
   return vscode.Disposable.from(
     vscode.commands.registerCommand(
       'scalenet.showLossCurves',
-      whenTrusted('shows loss curves', (arg?: PanelArg) =>
-        LossCurvesPanel.create(all, lossRuns(arg)),
+      whenTrusted('shows loss curves', async (arg?: PanelArg) =>
+        LossCurvesPanel.create(all, await lossRuns(arg)),
       ),
     ),
     vscode.commands.registerCommand(
@@ -94,8 +94,8 @@ export function registerPanels(
       }),
     ),
     vscode.window.registerWebviewPanelSerializer(LOSS_CURVES_VIEW, {
-      deserializeWebviewPanel: (panel, raw) => {
-        if (closedIfUntrusted(panel)) return Promise.resolve();
+      deserializeWebviewPanel: async (panel, raw) => {
+        if (closedIfUntrusted(panel)) return;
         const s = stateOf(raw);
         const state =
           s?.panel === 'lossCurves'
@@ -105,10 +105,9 @@ export function registerPanels(
                 xAxis: 'step' as const,
                 logScale: false,
                 hiddenRuns: [],
-                runDirs: lossRuns(),
+                runDirs: await lossRuns(),
               };
         new LossCurvesPanel(panel, all, state);
-        return Promise.resolve();
       },
     }),
     vscode.window.registerWebviewPanelSerializer(HARRIS_VIEW, {
@@ -128,12 +127,7 @@ export function registerPanels(
         if (closedIfUntrusted(panel)) return Promise.resolve();
         const s = stateOf(raw);
         attention.adopt(
-          new AttentionPanel(
-            panel,
-            all,
-            s?.panel === 'attentionMaps' ? s.state : undefined,
-            defaultRunsDir(),
-          ),
+          new AttentionPanel(panel, all, s?.panel === 'attentionMaps' ? s.state : undefined),
         );
         return Promise.resolve();
       },

@@ -9,12 +9,10 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunInfo } from '../../sidecar/protocol/index';
 import type { ActiveRunTracker } from '../activeRun';
-import type { PanelCommands, PanelName } from '../panelCommands';
 import type { RunsNode, RunsTreeProvider } from './runsView';
 
 export interface RunActionServices {
   view: RunsTreeProvider;
-  panels: PanelCommands;
   runs: ActiveRunTracker;
   log: vscode.LogOutputChannel;
 }
@@ -28,23 +26,20 @@ export function runOf(arg: unknown, view: RunsTreeProvider): RunInfo | undefined
   return view.runs.find((r) => r.runDir === dir) ?? ({ runDir: dir } as RunInfo);
 }
 
-const PANEL_TITLES: Record<PanelName, string> = {
-  lossCurves: 'loss curves',
-  attentionMaps: 'attention maps',
-};
+/** The panels a run opens in (extension/panels registers their commands). */
+const PANEL_COMMANDS = {
+  lossCurves: 'scalenet.showLossCurves',
+  attentionMaps: 'scalenet.openAttentionMaps',
+} as const;
 
 export async function openPanel(
   services: RunActionServices,
-  panel: PanelName,
+  panel: keyof typeof PANEL_COMMANDS,
   arg: unknown,
 ): Promise<void> {
   const run = runOf(arg, services.view);
   if (!run) return;
-  if (!(await services.panels.open(panel, run.runDir))) {
-    void vscode.window.showInformationMessage(
-      `ScaleNet: the ${PANEL_TITLES[panel]} panel is not available in this build.`,
-    );
-  }
+  await vscode.commands.executeCommand(PANEL_COMMANDS[panel], run.runDir);
 }
 
 /** In the Explorer when the run is inside the workspace, else in the OS file manager. */

@@ -1,5 +1,5 @@
 /**
- * Notices a sidecar that has gone silent during a run. MACHINE.md: the wasm backend can
+ * Notices a sidecar that has gone silent during a run. ARCHITECTURE.md (machine notes): the wasm backend can
  * hang (rather than fail) near its 4 GiB heap, and a hung process answers nothing, so
  * only silence gives it away. A slow backend is not a hung one: the allowed silence
  * grows to `gapFactor` times the longest gap seen between progress notifications.

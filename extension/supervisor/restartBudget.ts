@@ -1,6 +1,6 @@
 /**
  * How many crashes the supervisor forgives: at most `maxRestarts` restarts within
- * `windowMs` (DESIGN.md: 4 in 3 minutes), after vscode-languageclient's error handler.
+ * `windowMs` (4 in 3 minutes; ARCHITECTURE.md: the extension inside), after vscode-languageclient's error handler.
  * A sidecar that keeps crashing (a broken backend, a bad install) must not spin forever.
  */
 

@@ -1,6 +1,6 @@
 /**
- * Starts the training sidecar, keeps it alive and stops it (DESIGN.md "The sidecar
- * process"). No `vscode` import: this file carries the logic and is tested under plain
+ * Starts the training sidecar, keeps it alive and stops it (ARCHITECTURE.md: the
+ * extension inside). No `vscode` import: this file carries the logic and is tested under plain
  * Node with real fixture processes; extension/supervisor/client.ts adapts it to VS Code.
  *
  * States: stopped → starting → running → stopping → stopped; a start that fails ends in
@@ -8,6 +8,7 @@
  */
 import type { CancellationToken, MessageConnection, RequestType } from 'vscode-jsonrpc';
 import {
+  errorMessage,
   InitializeRequest,
   PROTOCOL_VERSION,
   RunFinishedNotification,
@@ -16,6 +17,7 @@ import {
   RunStopRequest,
   ShutdownRequest,
   SidecarExitingNotification,
+  type ActiveRunInfo,
   type BackendPreference,
   type InitializeResult,
   type RunFinishedParams,
@@ -72,12 +74,6 @@ export interface SupervisedRunFinished extends RunFinishedParams {
   crash?: ExitInfo;
 }
 
-interface ActiveRun {
-  runId: string;
-  runDir: string;
-  lastProgress?: RunProgressParams;
-}
-
 export class SidecarSupervisor implements Disposable {
   private readonly stateEmitter = new Emitter<StateChangeEvent>((e) => this.listenerError(e));
   private readonly progressEmitter = new Emitter<RunProgressParams>((e) => this.listenerError(e));
@@ -95,7 +91,7 @@ export class SidecarSupervisor implements Disposable {
   private initializeResult: InitializeResult | undefined;
   private starting: Promise<InitializeResult> | undefined;
   private stopping: Promise<void> | undefined;
-  private readonly runs = new Map<string, ActiveRun>();
+  private readonly runs = new Map<string, ActiveRunInfo>();
   /** Runs whose `run/finished` arrived before their `run/start` answer. */
   private readonly finishedEarly = new Set<string>();
   private readonly budget: RestartBudget;
@@ -327,7 +323,7 @@ export class SidecarSupervisor implements Disposable {
     connection.onNotification(RunProgressNotification.type, (params) => {
       instance.watchdog.progressed();
       const run = this.runs.get(params.runId);
-      if (run) run.lastProgress = params;
+      if (run) run.progress = params;
       this.progressEmitter.fire(params);
     });
     connection.onNotification(RunFinishedNotification.type, (params) => {
@@ -401,8 +397,8 @@ export class SidecarSupervisor implements Disposable {
         runId: run.runId,
         runDir: run.runDir,
         status: 'failed',
-        metrics: run.lastProgress
-          ? { 'pretext/loss': run.lastProgress.loss, 'pretext/accuracy': run.lastProgress.accuracy }
+        metrics: run.progress
+          ? { 'pretext/loss': run.progress.loss, 'pretext/accuracy': run.progress.accuracy }
           : {},
         error: {
           code,
@@ -459,8 +455,4 @@ export class SidecarSupervisor implements Disposable {
 
 function delay(ms: number): Promise<undefined> {
   return new Promise((resolve) => setTimeout(() => resolve(undefined), ms));
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

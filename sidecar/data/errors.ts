@@ -24,7 +24,3 @@ export class DataError extends Error {
     this.problem = problem;
   }
 }
-
-export function isDataError(e: unknown): e is DataError {
-  return e instanceof DataError;
-}

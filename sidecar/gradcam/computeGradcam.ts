@@ -3,6 +3,7 @@
  * Images go through the network in chunks (a few tens of activations per stage at a
  * time), and every tensor is disposed before the answer goes out.
  */
+import { throwIfCancelled, type Cancellable } from '../util/cancellation';
 import * as tf from '@tensorflow/tfjs';
 import { ParamsError } from '../inspect/errors';
 import { encodePngBase64 } from '../inspect/png';
@@ -109,6 +110,7 @@ function explainChunk(
 export async function computeGradcam(
   params: GradcamComputeParams,
   cache: StatsCache,
+  token?: Cancellable,
 ): Promise<GradcamComputeResult> {
   const started = performance.now();
   const { method, target, alpha } = checkParams(params);
@@ -127,6 +129,7 @@ export async function computeGradcam(
     const plane = run.size * run.size;
     const images: GradcamImageResult[] = [];
     for (let start = 0; start < shown.length; start += CHUNK) {
+      await throwIfCancelled(token, () => `${start} of ${shown.length} images`);
       const part = shown.slice(start, start + CHUNK);
       const chunk = explainChunk(
         run,

@@ -3,6 +3,7 @@
  * column per (scale, input mode), made with the trainer's own steps: resize by alpha to
  * bytes, then the input mode (hybrid as the first epoch chooses, by subset position).
  */
+import { throwIfCancelled, type Cancellable } from '../util/cancellation';
 import { loadConfigFile } from '../config/loadConfigFile';
 import type {
   DataPreviewColumn,
@@ -40,13 +41,17 @@ function packed(images: Raster[], scale: number, name: string): ImageSet {
   };
 }
 
-export async function dataPreview(params: DataPreviewParams): Promise<DataPreviewResult> {
+export async function dataPreview(
+  params: DataPreviewParams,
+  token?: Cancellable,
+): Promise<DataPreviewResult> {
   const source = {
     config: loadConfigFile(params.configPath, params.config),
     file: params.configPath,
   };
   const { config } = source;
   const train = await loadSplit(config, 'train');
+  await throwIfCancelled(token, () => 'reading the data, before any of its columns');
   const count = countParam(params.count, 8, MAX_ROWS, 'count');
   if (count < 1) throw new ParamsError('count must be at least 1');
   const positions = Array.from(pretextIndices(train, source).subarray(0, count));
@@ -67,17 +72,19 @@ export async function dataPreview(params: DataPreviewParams): Promise<DataPrevie
   const originals = positions.map((index) => rasterAt(train, index));
   const columns: DataPreviewColumn[] = [];
   const cells: Raster[][] = positions.map(() => []);
+  const total = config.pretext.scales.length * MODES.length;
   for (const scale of config.pretext.scales) {
     // Set index i is subset position i, which is what the trainer's hybrid choice keys on.
     const set = packed(originals, scale, train.name);
     const bytes = set.height * set.width * set.channels;
     for (const mode of MODES) {
       columns.push({ mode, scale, size: set.height });
-      positions.forEach((_, i) => {
+      for (let i = 0; i < positions.length; i++) {
+        await throwIfCancelled(token, () => `${columns.length - 1} of ${total} columns`);
         const data = new Uint8Array(bytes);
         applyInputModeInto(set, i, mode, context, data, 0);
         cells[i].push({ data, height: set.height, width: set.width, channels: set.channels });
-      });
+      }
     }
   }
   const layout = {

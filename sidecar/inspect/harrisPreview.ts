@@ -3,6 +3,7 @@
  * so a user can tune the detector before training. Everything is computed per request
  * (a 16-image preview of the embedded set takes a few tens of milliseconds).
  */
+import { throwIfCancelled, type Cancellable } from '../util/cancellation';
 import type {
   HarrisParams,
   HarrisPreviewImage,
@@ -90,7 +91,10 @@ async function itemsOf(
   };
 }
 
-export async function harrisPreview(params: HarrisPreviewParams): Promise<HarrisPreviewResult> {
+export async function harrisPreview(
+  params: HarrisPreviewParams,
+  token?: Cancellable,
+): Promise<HarrisPreviewResult> {
   const started = performance.now();
   const found = await itemsOf(params);
   const harris = { ...found.harris, ...params.harris };
@@ -101,7 +105,9 @@ export async function harrisPreview(params: HarrisPreviewParams): Promise<Harris
   const scales = checkScales(params.scales ?? found.scales);
   const color = checkColor(params.overlayColor ?? [...RED]);
   const pool = new DetectorPool(harris);
-  const images = found.items.map((item): HarrisPreviewImage => {
+  const images: HarrisPreviewImage[] = [];
+  for (const item of found.items) {
+    await throwIfCancelled(token, () => `${images.length} of ${found.items.length} images`);
     const views = scales.map((scale): HarrisPreviewView => {
       const v = viewsAtScale(item.image, scale, pool, color);
       return {
@@ -118,15 +124,15 @@ export async function harrisPreview(params: HarrisPreviewParams): Promise<Harris
       };
     });
     const largest = views.reduce((a, b) => (b.scale > a.scale ? b : a));
-    return {
+    images.push({
       index: item.index,
       label: item.label,
       className: item.className,
       file: item.file,
       corners: largest.corners,
       scales: views,
-    };
-  });
+    });
+  }
   return {
     harris,
     scales,

@@ -11,11 +11,14 @@ import { harrisPreview } from './harrisPreview';
 
 export function registerInspectHandlers(connection: MessageConnection): Disposable {
   const registrations = [
-    connection.onRequest(HarrisPreviewRequest.type, (params) =>
-      answering(() => harrisPreview(params)),
+    // The previews check the client's token between images: a cancel stops the work.
+    connection.onRequest(HarrisPreviewRequest.type, (params, token) =>
+      answering(() => harrisPreview(params, token)),
     ),
     connection.onRequest(DataInspectRequest.type, (params) => answering(() => dataInspect(params))),
-    connection.onRequest(DataPreviewRequest.type, (params) => answering(() => dataPreview(params))),
+    connection.onRequest(DataPreviewRequest.type, (params, token) =>
+      answering(() => dataPreview(params, token)),
+    ),
   ];
   return Disposable.create(() => registrations.forEach((r) => r.dispose()));
 }

@@ -1,7 +1,8 @@
 /**
  * Save and load a tf.LayersModel as `model.json` + `weights.bin` (the standard tfjs
  * "layers-model" format) with plain `fs`, so it works on every backend: the `file://`
- * handler exists only in tfjs-node, which is optional here (MACHINE.md).
+ * handler exists only in tfjs-node, which is optional here (ARCHITECTURE.md:
+ * machine notes).
  *
  * Every weight is saved, trainable or not: BatchNormalization's moving mean and variance
  * are non-trainable weights and are part of `model.weights`, which `model.save` writes.

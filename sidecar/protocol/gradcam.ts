@@ -3,7 +3,8 @@
  * contract; import it through sidecar/protocol.
  */
 import { RequestType } from 'vscode-jsonrpc';
-import type { DatasetSplit, LocatedErrorData } from './inspect';
+import type { ErrorData } from './errors';
+import type { DatasetSplit } from './inspect';
 
 export type GradcamMethod = 'gradcam' | 'gradcam++';
 
@@ -92,7 +93,7 @@ export interface GradcamComputeResult {
 /** Client → sidecar: Grad-CAM / Grad-CAM++ maps and overlays of a run's checkpoint. */
 export namespace GradcamComputeRequest {
   export const method = 'gradcam/compute' as const;
-  export const type = new RequestType<GradcamComputeParams, GradcamComputeResult, LocatedErrorData>(
+  export const type = new RequestType<GradcamComputeParams, GradcamComputeResult, ErrorData>(
     method,
   );
 }

@@ -6,6 +6,8 @@
  */
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { BackendPreference, ScaleNetConfig } from './config';
+import type { ErrorData, RunError } from './errors';
+import type { RunStatus } from './runRecords';
 
 export * from './config';
 
@@ -82,7 +84,7 @@ export interface RunStartResult {
 /** Client → sidecar: start a training run; progress and the end arrive as notifications. */
 export namespace RunStartRequest {
   export const method = 'run/start' as const;
-  export const type = new RequestType<RunStartParams, RunStartResult, ConfigError>(method);
+  export const type = new RequestType<RunStartParams, RunStartResult, ErrorData>(method);
 }
 
 export interface RunStopParams {
@@ -137,17 +139,12 @@ export namespace RunProgressNotification {
   export const type = new NotificationType<RunProgressParams>(method);
 }
 
-export type RunStatus = 'completed' | 'stopped' | 'failed';
-
-export interface RunError {
-  /** Stable code: `config`, `data`, `out-of-memory`, `backend`, `internal`. */
-  code: string;
-  message: string;
-  /** The file, and the JSON path of the field, when the error is about one. */
-  file?: string;
-  field?: string;
-  /** What the user can do about it. */
-  fix?: string;
+/** A run a process is driving: the sidecar, the extension's supervisor and its tracker each keep one per run, adding what they need. */
+export interface ActiveRunInfo {
+  runId: string;
+  runDir: string;
+  /** Its latest progress, once there is one. */
+  progress?: RunProgressParams;
 }
 
 export interface RunFinishedParams {
@@ -176,15 +173,6 @@ export interface SidecarExitingParams {
 export namespace SidecarExitingNotification {
   export const method = 'sidecar/exiting' as const;
   export const type = new NotificationType<SidecarExitingParams>(method);
-}
-
-/** The `data` of a `run/start` error response for a bad config. */
-export interface ConfigError {
-  file: string;
-  field: string;
-  /** What is wrong with the field, without the file, the field or the fix. */
-  problem: string;
-  fix: string;
 }
 
 export interface RunsListParams {
@@ -218,3 +206,6 @@ export namespace RunsListRequest {
 export * from './inspect';
 export * from './gradcam';
 export * from './results';
+export * from './runHistory';
+export * from './runRecords';
+export * from './errors';

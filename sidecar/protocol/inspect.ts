@@ -4,26 +4,7 @@
  */
 import { RequestType } from 'vscode-jsonrpc';
 import type { DatasetKind, HarrisParams, InputMode } from './config';
-
-/** Data of the error response of `harris/preview`, `data/inspect`, `data/preview`. */
-export interface LocatedErrorData {
-  /** The config, dataset file or image the problem is in. */
-  file: string;
-  /** JSON path of the config field, for config errors. */
-  field?: string;
-  /** Byte offset in the file, for corrupt dataset files. */
-  offset?: number;
-  /** What the user can do about it. */
-  fix: string;
-}
-
-/** Error codes of those requests (config: the same code as a bad config in `run/start`). */
-export const InspectErrorCode = {
-  config: 4,
-  internal: 5,
-  data: 6,
-  invalidParams: -32602,
-} as const;
+import type { ErrorData } from './errors';
 
 export type DatasetSplit = 'train' | 'test';
 
@@ -97,9 +78,7 @@ export interface HarrisPreviewResult {
 /** Client → sidecar: Harris corners, masks and images of a few images at every scale. */
 export namespace HarrisPreviewRequest {
   export const method = 'harris/preview' as const;
-  export const type = new RequestType<HarrisPreviewParams, HarrisPreviewResult, LocatedErrorData>(
-    method,
-  );
+  export const type = new RequestType<HarrisPreviewParams, HarrisPreviewResult, ErrorData>(method);
 }
 
 export interface DataInspectParams {
@@ -140,7 +119,7 @@ export interface DataInspectResult {
   train: SplitSummary;
   /** Absent when the test split cannot be loaded; `testProblem` says why. */
   test?: SplitSummary;
-  testProblem?: LocatedErrorData & { message: string };
+  testProblem?: ErrorData & { message: string };
   /** What the config selects: pretext images (limit / perClass) and held-out test images. */
   subset: {
     selection: 'all' | 'limit' | 'perClass';
@@ -157,9 +136,7 @@ export interface DataInspectResult {
 /** Client → sidecar: what a config's data is (sizes, classes, subset) with a few samples. */
 export namespace DataInspectRequest {
   export const method = 'data/inspect' as const;
-  export const type = new RequestType<DataInspectParams, DataInspectResult, LocatedErrorData>(
-    method,
-  );
+  export const type = new RequestType<DataInspectParams, DataInspectResult, ErrorData>(method);
 }
 
 export interface DataPreviewParams {
@@ -194,7 +171,5 @@ export interface DataPreviewResult {
 /** Client → sidecar: one PNG grid of what the network sees: images x (scale, input mode). */
 export namespace DataPreviewRequest {
   export const method = 'data/preview' as const;
-  export const type = new RequestType<DataPreviewParams, DataPreviewResult, LocatedErrorData>(
-    method,
-  );
+  export const type = new RequestType<DataPreviewParams, DataPreviewResult, ErrorData>(method);
 }

@@ -1,5 +1,5 @@
 /**
- * Crash-safe writes for the run store (DESIGN.md: checkpoints written atomically). A
+ * Crash-safe writes for the run store (ARCHITECTURE.md: the run store). A
  * reader sees either the old content or the new, never a half-written file or folder:
  * write into a temp sibling (same folder, so same filesystem), fsync, then rename.
  */
@@ -68,14 +68,6 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     throw error;
   }
   fsyncDir(dir);
-}
-
-/**
- * True for names this module uses transiently (`x.tmp-*`, `.x.tmp-*`, `x.old-*`): code that
- * lists a folder (e.g. the checkpoints of a run) should skip them.
- */
-export function isAtomicLeftover(name: string): boolean {
-  return name.includes(TEMP_MARK) || name.includes(OLD_MARK);
 }
 
 /** Sibling folders of `dir` left by earlier writes: `<name>.tmp-*` and `<name>.old-*`. */

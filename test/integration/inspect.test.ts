@@ -16,10 +16,10 @@ import {
   DataInspectRequest,
   DataPreviewRequest,
   HarrisPreviewRequest,
-  InspectErrorCode,
+  ErrorCodes,
   ShutdownRequest,
   type DataConfig,
-  type LocatedErrorData,
+  type ErrorData,
 } from '../../sidecar/protocol';
 import { DEFAULT_HARRIS, harrisCorners, harrisImage } from '../../sidecar/transforms/harris';
 import { resizeByAlpha } from '../../sidecar/transforms/resize';
@@ -323,19 +323,19 @@ describe('seeing the data over JSON-RPC', () => {
     const expectError = async (
       send: () => Promise<unknown>,
       code: number,
-      check: (data: LocatedErrorData) => void,
+      check: (data: ErrorData) => void,
     ) => {
       await assert.rejects(send(), (error: unknown) => {
         assert.ok(error instanceof ResponseError, String(error));
         assert.equal(error.code, code, error.message);
-        check(error.data as LocatedErrorData);
+        check(error.data as ErrorData);
         return true;
       });
     };
     const corrupt = writeConfig('corrupt.scalenet.json', '{ "data": { "dataset": ');
     await expectError(
       () => sidecar.connection.sendRequest(DataInspectRequest.type, { configPath: corrupt }),
-      InspectErrorCode.config,
+      ErrorCodes.config,
       (data) => {
         assert.equal(data.file, corrupt);
         assert.match(data.fix, /JSON/);
@@ -347,13 +347,13 @@ describe('seeing the data over JSON-RPC', () => {
         sidecar.connection.sendRequest(HarrisPreviewRequest.type, {
           source: { kind: 'config', configPath: missing },
         }),
-      InspectErrorCode.config,
+      ErrorCodes.config,
       (data) => assert.equal(data.file, missing),
     );
     const badField = writeConfig('field.scalenet.json', { data: { inputMode: 'sepia' } });
     await expectError(
       () => sidecar.connection.sendRequest(DataPreviewRequest.type, { configPath: badField }),
-      InspectErrorCode.config,
+      ErrorCodes.config,
       (data) => assert.equal(data.field, 'data.inputMode'),
     );
     mkdirSync(join(workDir, 'empty'));
@@ -362,7 +362,7 @@ describe('seeing the data over JSON-RPC', () => {
     });
     await expectError(
       () => sidecar.connection.sendRequest(DataInspectRequest.type, { configPath: emptyFolder }),
-      InspectErrorCode.data,
+      ErrorCodes.data,
       (data) => assert.equal(data.file, join(workDir, 'empty')),
     );
     const notPng = join(workDir, 'not.png');
@@ -372,7 +372,7 @@ describe('seeing the data over JSON-RPC', () => {
         sidecar.connection.sendRequest(HarrisPreviewRequest.type, {
           source: { kind: 'files', paths: [notPng] },
         }),
-      InspectErrorCode.data,
+      ErrorCodes.data,
       (data) => assert.equal(data.file, notPng),
     );
     await expectError(
@@ -381,7 +381,7 @@ describe('seeing the data over JSON-RPC', () => {
           source: { kind: 'data', data: { dataset: 'embedded' }, baseDir: workDir },
           harris: { ksize: 4 },
         }),
-      InspectErrorCode.invalidParams,
+      ErrorCodes.invalidParams,
       () => undefined,
     );
     // None of it hurt the sidecar.

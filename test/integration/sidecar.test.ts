@@ -12,7 +12,7 @@ import {
   RunStartRequest,
   RunStopRequest,
   ShutdownRequest,
-  type ConfigError,
+  type ErrorData,
 } from '../../sidecar/protocol';
 import { startSidecar, tempDir, type TestSidecar } from '../helpers/sidecar';
 
@@ -270,7 +270,7 @@ describe('sidecar over JSON-RPC', () => {
     writeFileSync(configPath, JSON.stringify(tinyConfig({ pretext: { scales: [1, 0.5] } })));
     await assert.rejects(
       sidecar.connection.sendRequest(RunStartRequest.type, { configPath }),
-      (error: ResponseError<ConfigError>) => {
+      (error: ResponseError<ErrorData>) => {
         assert.equal(error.data?.file, configPath);
         assert.equal(error.data?.field, 'pretext.scales.1');
         assert.match(error.data?.fix ?? '', /ascending/);

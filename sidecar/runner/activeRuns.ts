@@ -4,19 +4,23 @@
  * One run at a time: tfjs shares one engine per process, and two runs would only
  * halve each other's speed.
  */
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { ConfigError } from '../config/configError';
 import { loadConfigFile } from '../config/loadConfigFile';
-import type {
-  RunFinishedParams,
-  RunProgressParams,
-  RunStartParams,
-  RunStartResult,
-  ScaleNetConfig,
+import { StateError } from '../inspect/errors';
+import {
+  ErrorCodes,
+  type ActiveRunInfo,
+  type RunFinishedParams,
+  type RunProgressParams,
+  type RunStartParams,
+  type RunStartResult,
+  type ScaleNetConfig,
 } from '../protocol';
+import { resolveRunsDir } from '../protocol/runStore';
 import { describeFailure } from './failures';
-import { createRunDir, readRunConfig } from './runStore';
-import { executeRun } from '../train/executeRun';
+import { createRunDir, readRunConfig } from '../runs/runStore';
+import { executeRun } from './executeRun';
 
 export interface ActiveRunsHooks {
   backendLabel: () => string;
@@ -25,7 +29,8 @@ export interface ActiveRunsHooks {
   onFinished: (params: RunFinishedParams) => void;
 }
 
-interface ActiveRun {
+/** The protocol's active run, with what stops it and what ends when it has stopped. */
+interface ActiveRun extends ActiveRunInfo {
   controller: AbortController;
   done: Promise<void>;
 }
@@ -49,10 +54,12 @@ export class ActiveRuns {
 
   start(params: RunStartParams): RunStartResult {
     const busy = [...this.active.keys()][0];
-    if (busy)
-      throw new Error(
+    if (busy) {
+      throw new StateError(
+        ErrorCodes.runActive,
         `Run ${busy} is still active in this sidecar; stop it before starting another.`,
       );
+    }
     let config: ScaleNetConfig;
     let runDir: string;
     if (params.resume) {
@@ -61,7 +68,9 @@ export class ActiveRuns {
     } else {
       config = loadConfigFile(params.configPath, params.config);
       checkBackend(config, params.configPath, this.hooks.backendName());
-      const runsDir = params.runsDir ?? resolve(dirname(params.configPath), config.runsDir);
+      const runsDir =
+        params.runsDir ??
+        resolveRunsDir({ configDir: dirname(params.configPath), configRunsDir: config.runsDir });
       runDir = createRunDir(runsDir, config);
     }
     const runId = basename(runDir);
@@ -74,7 +83,7 @@ export class ActiveRuns {
       controller.signal,
       Boolean(params.resume),
     ).finally(() => this.active.delete(runId));
-    this.active.set(runId, { controller, done });
+    this.active.set(runId, { runId, runDir, controller, done });
     return { runId, runDir, config };
   }
 

@@ -4,13 +4,12 @@
  * standardised with the stage's training statistics. Each image's views come from an
  * rng seeded by (seed, stage, epoch, position), so a resumed run draws the same views.
  */
-import type { ScaleNetConfig } from '../protocol';
-import type { StageImages } from '../train/stageData';
-import { hybridPicksHarris } from '../transforms/inputMode';
-import { simclrAugment, type SimclrOptions } from '../transforms/simclr';
-import { standardize } from '../transforms/standardize';
-import type { ImageSet } from '../transforms/types';
-import { createRng, deriveSeed } from '../util/random';
+import type { ScaleNetConfig } from '../../protocol';
+import { shownPositions, type StageImages } from '../../train/stageData';
+import { simclrAugment, type SimclrOptions } from '../../transforms/simclr';
+import { standardize } from '../../transforms/standardize';
+import type { ImageSet } from '../../transforms/types';
+import { createRng, deriveSeed } from '../../util/random';
 
 export interface ViewBatch {
   /** [2N, size, size, channels], standardised. */
@@ -81,13 +80,7 @@ export function trainViewBatch(
   positions: ArrayLike<number>,
   epoch: number,
 ): ViewBatch {
-  // Hybrid mode stores originals then Harris versions; pick per (seed, epoch, image).
-  const hybrid = images.train.count === 2 * images.trainCount;
-  const chosen = Int32Array.from(positions, (p) =>
-    hybrid && hybridPicksHarris(images.seed, epoch, p, images.hybridProbability)
-      ? p + images.trainCount
-      : p,
-  );
+  const chosen = shownPositions(images, positions, epoch);
   return buildViewBatch(images.train, chosen, options, images.stats, (i) =>
     deriveSeed(images.seed, stage, epoch, positions[i]),
   );

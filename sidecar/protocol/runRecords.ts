@@ -1,0 +1,34 @@
+/**
+ * The records of the run store (sidecar/protocol/runStore.ts has the folder layout): pure
+ * types, exported through the protocol index for every client, webviews included.
+ */
+import type { RunError } from './errors';
+
+export type RunStatus = 'completed' | 'stopped' | 'failed';
+
+/** One line of metrics.jsonl. */
+export interface MetricRecord {
+  run: string;
+  stage: number;
+  epoch: number;
+  step: number;
+  metric: string;
+  value: number;
+  time: string;
+}
+
+/** summary.json. */
+export interface RunSummary {
+  runId: string;
+  name: string;
+  status: RunStatus | 'running';
+  startedAt: string;
+  updatedAt: string;
+  backend: string;
+  /** The sidecar process that writes this run while it is running. */
+  pid?: number;
+  metrics: Record<string, number>;
+  /** Checkpoint folder (relative to the run folder) a resume starts from. */
+  latestCheckpoint?: string;
+  error?: RunError;
+}

@@ -1,0 +1,203 @@
+/**
+ * One run from start (or resume) to its end: data, model, the pretext chain, and the
+ * run folder kept current (summary, metrics, checkpoints) so that a crash at any
+ * moment loses at most the work since the last checkpoint.
+ */
+import { existsSync } from 'node:fs';
+import { serializeSubset } from '../data/subsetFile';
+import { dirname, join, relative } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import type { RunProgressParams, RunStatus, ScaleNetConfig } from '../protocol';
+import { loadCheckpoint, saveCheckpoint, type OptimizerWeights } from '../runs/checkpoint';
+import {
+  CHECKPOINTS_DIR,
+  METRICS_FILE,
+  MetricsLog,
+  SUBSET_FILE,
+  readSummary,
+  writeSummary,
+  type RunSummary,
+} from '../runs/runStore';
+import { writeFileAtomic } from '../util/atomicWrite';
+import { methodNamed } from '../methods';
+import {
+  runStageLoop,
+  type PretextResult,
+  type PretextRun,
+  type TrainerState,
+} from '../train/stageLoop';
+import { describeFailure } from './failures';
+import { evaluateDownstream, evaluationSets, knnAccuracyAt } from './evaluation';
+import { modelSpecOf } from '../models/modelSpec';
+import { loadPreparedData } from '../train/stageData';
+import { checkInputSizes } from './inputSizes';
+import { throttleLatest } from '../util/throttle';
+
+export interface ExecuteRunOptions {
+  runId: string;
+  runDir: string;
+  config: ScaleNetConfig;
+  signal: AbortSignal;
+  resume: boolean;
+  /** The user's config file, for errors found once the data is known. */
+  configFile: string;
+  backendLabel: string;
+  onProgress: (progress: Omit<RunProgressParams, 'runId'>) => void;
+}
+
+export interface ExecuteRunResult {
+  status: RunStatus;
+  metrics: Record<string, number>;
+  checkpoint?: string;
+}
+
+/** A few progress notifications a second at most (ARCHITECTURE.md: the sidecar inside). */
+const PROGRESS_INTERVAL_MS = 250;
+
+export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRunResult> {
+  const { runId, runDir, config, signal } = options;
+  const summary: RunSummary = readSummary(runDir) ?? {
+    runId,
+    name: config.name,
+    status: 'running',
+    startedAt: new Date().toISOString(),
+    updatedAt: new Date().toISOString(),
+    backend: options.backendLabel,
+    metrics: {},
+  };
+  const saveSummary = (patch: Partial<RunSummary>) => {
+    Object.assign(summary, patch, { updatedAt: new Date().toISOString() });
+    writeSummary(runDir, summary);
+  };
+  saveSummary({
+    status: 'running',
+    backend: options.backendLabel,
+    pid: process.pid,
+    error: undefined,
+  });
+
+  const progress = throttleLatest(options.onProgress, PROGRESS_INTERVAL_MS);
+  try {
+    const result = await trainAndEvaluate(options, summary, saveSummary, progress);
+    progress.flush();
+    saveSummary({ status: result.status, metrics: result.metrics });
+    return {
+      status: result.status,
+      metrics: result.metrics,
+      checkpoint: summary.latestCheckpoint ? join(runDir, summary.latestCheckpoint) : undefined,
+    };
+  } catch (error) {
+    progress.cancel();
+    if (signal.aborted) {
+      // Stopped during evaluation: the last stage's checkpoint is the resume point.
+      saveSummary({ status: 'stopped' });
+      return {
+        status: 'stopped',
+        metrics: summary.metrics,
+        checkpoint: summary.latestCheckpoint && join(runDir, summary.latestCheckpoint),
+      };
+    }
+    // Every failure, loading and checking the data included, ends the run as failed with
+    // its reason, so no summary stays "running" after its sidecar has moved on.
+    saveSummary({ status: 'failed', error: describeFailure(error, config) });
+    throw error;
+  }
+}
+
+type Progress = ReturnType<typeof throttleLatest<Omit<RunProgressParams, 'runId'>>>;
+
+/** Data, model, the method's stage chain and the downstream evaluation of one run. */
+async function trainAndEvaluate(
+  options: ExecuteRunOptions,
+  summary: RunSummary,
+  saveSummary: (patch: Partial<RunSummary>) => void,
+  progress: Progress,
+): Promise<PretextResult> {
+  const { runId, runDir, config, signal } = options;
+  progress.push(statusProgress(config, 'loading', 'loading data'));
+
+  // A resumed run keeps its own images; a new one may reuse another run's (data.subset).
+  const subsetFile = join(runDir, SUBSET_FILE);
+  const ownSubset = existsSync(subsetFile);
+  const data = await loadPreparedData(
+    config,
+    ownSubset ? subsetFile : config.data.subset,
+    dirname(options.configFile),
+  );
+  let model: tf.LayersModel | undefined;
+  try {
+    if (!ownSubset) writeFileAtomic(subsetFile, serializeSubset(data.subset));
+    checkInputSizes(config, data.sizeAt(1), options.configFile);
+    const method = methodNamed(config.method);
+    let resume: { state: TrainerState; optimizerWeights?: OptimizerWeights } | undefined;
+    if (options.resume && summary.latestCheckpoint) {
+      const checkpoint = await loadCheckpoint<TrainerState>(join(runDir, summary.latestCheckpoint));
+      model = checkpoint.model;
+      resume = { state: checkpoint.state, optimizerWeights: checkpoint.optimizerWeights };
+    } else {
+      model = method.buildModel(config, modelSpecOf(config.model));
+    }
+    const trained = model;
+    const metrics = new MetricsLog(join(runDir, METRICS_FILE), runId);
+    const sets = evaluationSets(data);
+    const knn = config.evaluation.knn.enabled;
+    const run: PretextRun = {
+      config,
+      data,
+      model: trained,
+      signal,
+      metrics,
+      report: (p) => progress.push(p),
+      resume,
+      afterEpoch: knn
+        ? async (alpha) => ({
+            'knn/accuracy': await knnAccuracyAt(trained, sets, config, alpha, signal),
+          })
+        : undefined,
+      checkpoint: async (state, optimizer, label) => {
+        progress.flush();
+        const dir = join(runDir, CHECKPOINTS_DIR, label);
+        await saveCheckpoint(dir, { model: trained, optimizer, state });
+        saveSummary({ latestCheckpoint: relative(runDir, dir), metrics: state.metrics });
+      },
+    };
+    const result = await runStageLoop(run, method.task(config, data, trained));
+    if (result.status === 'completed') {
+      const lastStage = config.pretext.scales.length;
+      const downstream = await evaluateDownstream(trained, data, sets, {
+        signal,
+        onStatus: (message) => progress.push(statusProgress(config, 'evaluating', message)),
+        onMetrics: (values) => metrics.append(lastStage, 0, 0, values),
+      });
+      Object.assign(result.metrics, downstream);
+    }
+    return result;
+  } finally {
+    model?.dispose();
+    data.dispose?.();
+  }
+}
+
+function statusProgress(
+  config: ScaleNetConfig,
+  phase: RunProgressParams['phase'],
+  message: string,
+): Omit<RunProgressParams, 'runId'> {
+  return {
+    phase,
+    stage: 0,
+    stageCount: config.pretext.scales.length,
+    scale: config.pretext.scales[0],
+    inputSize: 0,
+    epoch: 0,
+    epochs: config.pretext.epochs[0],
+    step: 0,
+    stepsPerEpoch: 0,
+    loss: 0,
+    accuracy: 0,
+    lr: config.pretext.lr[0],
+    imagesPerSecond: 0,
+    etaSeconds: 0,
+    message,
+  };
+}
