@@ -53,6 +53,9 @@ export async function trainCommand(
     );
     return 2;
   }
+  // Failed unless the run says otherwise: should Node ever exit before this command
+  // returns (an event loop left empty), the exit code is still not a success.
+  process.exitCode = 1;
   const session = await openSession(options);
   console.log(`Backend: ${session.info.backend.label}`);
   const view = new ProgressView(Boolean(process.stdout.isTTY));
