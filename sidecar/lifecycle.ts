@@ -18,6 +18,9 @@ export function exitSidecar(
   process.stderr.write(`[sidecar] exiting (${exitCode}): ${reason}\n`);
   const finish = () => process.exit(exitCode);
   if (!connection || !process.connected) return finish();
+  // Leave even if the notification never goes out (a full or half-closed channel):
+  // once exiting is decided, nothing may keep the process serving.
+  setTimeout(finish, 1000);
   connection
     .sendNotification(SidecarExitingNotification.type, { reason, exitCode })
     .catch(() => undefined)

@@ -4,17 +4,13 @@
  * and the training runs; the contract is sidecar/protocol.
  */
 import * as tf from '@tensorflow/tfjs';
-import {
-  createMessageConnection,
-  IPCMessageReader,
-  IPCMessageWriter,
-  ResponseError,
-} from 'vscode-jsonrpc/node';
+import { createMessageConnection, IPCMessageWriter, ResponseError } from 'vscode-jsonrpc/node';
 import { chooseBackend } from './backend/chooseBackend';
 import { ConfigError } from './config/configError';
 import { registerGradcamHandlers } from './gradcam/register';
 import { registerInspectHandlers } from './inspect/register';
 import { exitSidecar, watchParent } from './lifecycle';
+import { GatedIPCMessageReader } from './rpc/envelope';
 import {
   InitializeRequest,
   PROTOCOL_VERSION,
@@ -38,8 +34,9 @@ if (!process.send) {
   process.exit(2);
 }
 
+// The gate answers malformed requests, and every request after `shutdown`, with errors.
 const connection = createMessageConnection(
-  new IPCMessageReader(process),
+  new GatedIPCMessageReader(process),
   new IPCMessageWriter(process),
 );
 let backend: BackendReport | undefined;
