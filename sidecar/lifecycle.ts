@@ -27,9 +27,14 @@ export function exitSidecar(
     .finally(() => setTimeout(finish, 50));
 }
 
+/** The client that forked this sidecar (connect.ts names it; else the OS parent). */
+export function parentPidOf(): number {
+  return Number(process.env.SCALENET_PARENT_PID ?? process.ppid);
+}
+
 /** Polls the parent pid: a parent killed with SIGKILL closes no channel we could notice. */
 export function watchParent(onGone: (reason: string) => void, intervalMs = 2000): NodeJS.Timeout {
-  const parentPid = Number(process.env.SCALENET_PARENT_PID ?? process.ppid);
+  const parentPid = parentPidOf();
   const timer = setInterval(() => {
     try {
       process.kill(parentPid, 0);

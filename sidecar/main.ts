@@ -9,7 +9,8 @@ import { chooseBackend } from './backend/chooseBackend';
 import { ConfigError } from './config/configError';
 import { registerGradcamHandlers } from './gradcam/register';
 import { registerInspectHandlers } from './inspect/register';
-import { exitSidecar, watchParent } from './lifecycle';
+import { exitSidecar, parentPidOf, watchParent } from './lifecycle';
+import { startParentWatchdog } from './parentWatchdog';
 import { GatedIPCMessageReader } from './rpc/envelope';
 import {
   InitializeRequest,
@@ -108,6 +109,8 @@ connection.onRequest(ShutdownRequest.type, async () => {
 connection.onClose(() => exitSidecar(undefined, 'the IPC channel closed', 0));
 process.on('disconnect', () => exitSidecar(undefined, 'the parent disconnected', 0));
 watchParent((reason) => exitSidecar(undefined, reason, 0));
+// The same watch from a worker thread, for when this thread is stuck and cannot poll.
+startParentWatchdog({ parentPid: parentPidOf() });
 process.on('uncaughtException', (error) =>
   exitSidecar(connection, `uncaught exception: ${error.stack ?? error.message}`, 1),
 );
