@@ -42,6 +42,8 @@ const only = process.env.SCALENET_BUILD_ONLY?.split(',');
 const builds = [
   nodeBundle('extension/main.ts', 'dist/extension.js'),
   nodeBundle('sidecar/main.ts', 'dist/sidecar.js'),
+  // The sidecar's inspect worker thread (sidecar/inspect/workerClient.ts loads it).
+  nodeBundle('sidecar/inspect/worker.ts', 'dist/sidecar-inspect-worker.js'),
   nodeBundle('cli/main.ts', 'dist/cli.js', { banner: { js: '#!/usr/bin/env node' } }),
 ];
 if (webviewEntries.length > 0) {

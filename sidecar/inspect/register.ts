@@ -1,21 +1,37 @@
 /**
  * Registers the requests that let a user see the data before training (`harris/preview`,
- * `data/inspect`, `data/preview`). They need no compute backend: plain JS transforms.
+ * `data/inspect`, `data/preview`). They need no compute backend: plain JS transforms,
+ * computed in the inspect worker so that they stay interactive while a run trains.
  */
 import { Disposable, type MessageConnection } from 'vscode-jsonrpc/node';
-import { DataInspectRequest, DataPreviewRequest, HarrisPreviewRequest } from '../protocol';
-import { dataInspect } from './dataInspect';
-import { dataPreview } from './dataPreview';
-import { answering } from './errors';
-import { harrisPreview } from './harrisPreview';
+import {
+  DataInspectRequest,
+  DataPreviewRequest,
+  HarrisPreviewRequest,
+  type DataInspectResult,
+  type DataPreviewResult,
+  type HarrisPreviewResult,
+} from '../protocol';
+import { InspectWorker } from './workerClient';
 
 export function registerInspectHandlers(connection: MessageConnection): Disposable {
+  const worker = new InspectWorker();
   const registrations = [
-    connection.onRequest(HarrisPreviewRequest.type, (params) =>
-      answering(() => harrisPreview(params)),
+    connection.onRequest(
+      HarrisPreviewRequest.type,
+      (params) => worker.call(HarrisPreviewRequest.method, params) as Promise<HarrisPreviewResult>,
     ),
-    connection.onRequest(DataInspectRequest.type, (params) => answering(() => dataInspect(params))),
-    connection.onRequest(DataPreviewRequest.type, (params) => answering(() => dataPreview(params))),
+    connection.onRequest(
+      DataInspectRequest.type,
+      (params) => worker.call(DataInspectRequest.method, params) as Promise<DataInspectResult>,
+    ),
+    connection.onRequest(
+      DataPreviewRequest.type,
+      (params) => worker.call(DataPreviewRequest.method, params) as Promise<DataPreviewResult>,
+    ),
   ];
-  return Disposable.create(() => registrations.forEach((r) => r.dispose()));
+  return Disposable.create(() => {
+    registrations.forEach((r) => r.dispose());
+    void worker.dispose();
+  });
 }
