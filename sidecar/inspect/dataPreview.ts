@@ -3,7 +3,7 @@
  * column per (scale, input mode), made with the trainer's own steps: resize by alpha to
  * bytes, then the input mode (hybrid as the first epoch chooses, by subset position).
  */
-import { loadConfigFile } from '../config/loadConfigFile';
+import { loadConfigFileAsync } from '../config/loadConfigFile';
 import type {
   DataPreviewColumn,
   DataPreviewParams,
@@ -42,7 +42,7 @@ function packed(images: Raster[], scale: number, name: string): ImageSet {
 
 export async function dataPreview(params: DataPreviewParams): Promise<DataPreviewResult> {
   const source = {
-    config: loadConfigFile(params.configPath, params.config),
+    config: await loadConfigFileAsync(params.configPath, params.config),
     file: params.configPath,
   };
   const { config } = source;
