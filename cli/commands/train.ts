@@ -73,7 +73,7 @@ export async function trainCommand(
     let interrupts = 0;
     const onInterrupt = () => {
       interrupts++;
-      view.stopBar();
+      view.freeze();
       if (interrupts > 1) process.exit(130);
       console.log(
         '\nStopping at the next batch and writing a checkpoint… (Ctrl-C again to quit now)',
