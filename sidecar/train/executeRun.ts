@@ -26,6 +26,7 @@ import { trainPretext, type TrainerState } from './pretext';
 import { evaluateDownstream, evaluationSets, knnAccuracyAt } from './evaluation';
 import { modelSpecOf } from './modelSpec';
 import { loadPreparedData, type PreparedData } from './stageData';
+import { etaPlanOf, RunEta } from './runEta';
 import { throttleLatest } from './throttle';
 
 export interface ExecuteRunOptions {
@@ -82,6 +83,19 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
   if (!ownSubset) writeFileAtomic(subsetFile, serializeSubset(data.subset));
 
   checkInputSizes(data, options.configFile);
+  // One estimate of the time left for the whole run, fed by every report (throttled or not).
+  const eta = new RunEta(
+    etaPlanOf(config, {
+      imageSize: data.train.height,
+      stepsPerEpoch: data.stepsPerEpoch,
+      trainCount: data.train.count,
+      testCount: data.test.count,
+    }),
+  );
+  const report = (p: Omit<RunProgressParams, 'runId'>) => {
+    const seconds = eta.observe(Date.now(), p);
+    progress.push({ ...p, etaSeconds: Number.isFinite(seconds) ? seconds : -1 });
+  };
   const spec = modelSpecOf(config.model);
   let model: tf.LayersModel;
   let resume: { state: TrainerState; optimizerWeights?: OptimizerWeights } | undefined;
@@ -104,7 +118,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
       model,
       signal,
       metrics,
-      report: (p) => progress.push(p),
+      report,
       resume,
       afterEpoch: knn
         ? async (alpha) => ({
@@ -122,7 +136,8 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
       const lastStage = config.pretext.scales.length;
       const downstream = await evaluateDownstream(model, data, sets, {
         signal,
-        onStatus: (message) => progress.push(statusProgress(config, 'evaluating', message)),
+        onStatus: (message, task) =>
+          report({ ...statusProgress(config, 'evaluating', message), evaluationTask: task }),
         onMetrics: (values) => metrics.append(lastStage, 0, 0, values),
       });
       Object.assign(result.metrics, downstream);
