@@ -62,8 +62,8 @@ function trainAndKill(configPath: string, delayMs: number): Promise<Outcome> {
     }, 60_000);
     cli.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      // "Run <id> → <dir>": the run has started; its first steps follow at once.
-      if (!startedAt && /Run \S+ →/.test(stdout)) {
+      // The first step line (printed at once, piped too): the run is training.
+      if (!startedAt && /step \d+\/\d+/.test(stdout)) {
         startedAt = Date.now();
         setTimeout(() => {
           const [sidecar] = childrenOf(cli.pid!);
@@ -81,6 +81,8 @@ function trainAndKill(configPath: string, delayMs: number): Promise<Outcome> {
   });
 }
 
+const wasKilled = (o: Outcome) => o.killedAfterMs >= 0;
+
 describe('scalenet train when its sidecar is killed', () => {
   it('exits non-zero and says the sidecar exited, 10 kills out of 10', async () => {
     const dir = tempDir('cli-kill');
@@ -89,16 +91,21 @@ describe('scalenet train when its sidecar is killed', () => {
     // An unkilled run, to learn how long the run phase lasts here.
     const reference = await trainAndKill(configPath, 60_000);
     assert.equal(reference.code, 0, reference.stderr);
-    const { runMs } = reference;
+    // This machine's speed varies (other work shares it): a run that ends before its kill
+    // is not counted, and the next kill is drawn over the shorter run.
+    let runMs = reference.runMs;
     const outcomes: Outcome[] = [];
-    for (let i = 0; i < 10; i++) {
-      // Random moments over the run, up to ~90 % of its length.
-      outcomes.push(await trainAndKill(configPath, Math.floor(Math.random() * 0.9 * runMs)));
+    for (let attempt = 0; attempt < 20 && outcomes.filter(wasKilled).length < 10; attempt++) {
+      // Random moments from the first step to ~90 % of the run.
+      const outcome = await trainAndKill(configPath, Math.floor(Math.random() * 0.9 * runMs));
+      outcomes.push(outcome);
+      if (!wasKilled(outcome)) runMs = Math.min(runMs, outcome.runMs);
     }
-    const killed = outcomes.filter((o) => o.killedAfterMs >= 0);
+    const killed = outcomes.filter(wasKilled);
     const summary = outcomes.map((o) => `${o.killedAfterMs} ms → exit ${o.code}`).join(', ');
     console.log(`kills: ${summary}`);
-    assert.equal(killed.length, 10, `every run was killed before it finished: ${summary}`);
+    assert.equal(killed.length, 10, `10 runs killed before they finished: ${summary}`);
+    for (const o of outcomes.filter((x) => !wasKilled(x))) assert.equal(o.code, 0, o.stderr);
     for (const o of killed) {
       assert.notEqual(o.code, 0, `killed after ${o.killedAfterMs} ms but exited 0\n${o.stderr}`);
       assert.equal(o.code, 1, summary);
