@@ -1,12 +1,13 @@
 /**
  * What `scalenet train` shows while a run goes: a live bar on a terminal, and plain
- * lines (one per epoch, one every few seconds) when the output is a file or CI log.
+ * lines (the first at once, then one per epoch and one every few seconds) when the
+ * output is a file or CI log.
  */
 import { SingleBar, Presets } from 'cli-progress';
 import type { RunProgressParams } from '../sidecar/protocol';
 
 export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds)) return '?';
+  if (!Number.isFinite(seconds) || seconds < 0) return '?';
   const s = Math.round(seconds);
   if (s < 60) return `${s}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
@@ -25,25 +26,39 @@ export function epochLine(p: RunProgressParams): string {
   return `${stageLabel(p)}: loss ${p.loss.toFixed(4)} acc ${p.accuracy.toFixed(3)}${held}${knnText} (${p.imagesPerSecond.toFixed(0)} img/s)`;
 }
 
+/** Loading and evaluation report what they are doing, not steps. */
+function phaseLine(p: RunProgressParams): string {
+  const eta = p.phase === 'evaluating' ? ` (ETA ${formatDuration(p.etaSeconds)})` : '';
+  return `${p.phase}: ${p.message ?? ''}${eta}`;
+}
+
+/** Plain lines on a non-terminal: at most one step line per this interval. */
+const PLAIN_LINE_INTERVAL_MS = 10_000;
+
 export class ProgressView {
   private bar: SingleBar | undefined;
-  private lastLine = 0;
-
-  constructor(private readonly interactive: boolean) {}
-
+  private lastStepLine = 0;
+  private lastPhaseLine = 0;
   private lastMessage = '';
+  private lastStageEpoch = '';
+  private stopping = false;
+
+  constructor(
+    private readonly interactive: boolean,
+    /** Where the bar draws (a terminal); plain lines go to console.log. */
+    private readonly stream: NodeJS.WriteStream = process.stdout,
+  ) {}
 
   update(p: RunProgressParams): void {
+    // After "Stopping at the next batch…" the steps still in flight are not news.
+    if (this.stopping) return;
     if (p.phase !== 'pretext') {
-      // Loading and evaluation report what they are doing, not steps.
-      const message = `${p.phase}: ${p.message ?? ''}`;
-      if (
-        message !== this.lastMessage &&
-        (this.interactive || Date.now() - this.lastLine > 2_000)
-      ) {
+      const message = phaseLine(p);
+      const changed = message.split(' (ETA')[0] !== this.lastMessage;
+      if (changed && (this.interactive || Date.now() - this.lastPhaseLine > 2_000)) {
         this.stopBar();
-        this.lastMessage = message;
-        this.lastLine = Date.now();
+        this.lastMessage = message.split(' (ETA')[0];
+        this.lastPhaseLine = Date.now();
         console.log(message);
       }
       return;
@@ -58,13 +73,20 @@ export class ProgressView {
       loss: p.loss.toFixed(4),
       acc: p.accuracy.toFixed(3),
       ips: p.imagesPerSecond.toFixed(0),
-      eta: formatDuration(p.etaSeconds),
+      // Not `eta`: cli-progress fills {eta} itself (bare seconds, INF, NULL).
+      etaText: formatDuration(p.etaSeconds),
     };
     if (!this.interactive) {
-      if (Date.now() - this.lastLine > 10_000) {
-        this.lastLine = Date.now();
+      // The first step line of every epoch at once, then one every 10 s.
+      const stageEpoch = `${p.stage}/${p.epoch}`;
+      if (
+        stageEpoch !== this.lastStageEpoch ||
+        Date.now() - this.lastStepLine > PLAIN_LINE_INTERVAL_MS
+      ) {
+        this.lastStageEpoch = stageEpoch;
+        this.lastStepLine = Date.now();
         console.log(
-          `${payload.label} step ${p.step}/${p.stepsPerEpoch}: loss ${payload.loss} acc ${payload.acc} ${payload.ips} img/s ETA ${payload.eta}`,
+          `${payload.label} step ${p.step}/${p.stepsPerEpoch}: loss ${payload.loss} acc ${payload.acc} ${payload.ips} img/s ETA ${payload.etaText}`,
         );
       }
       return;
@@ -72,14 +94,21 @@ export class ProgressView {
     if (!this.bar) {
       this.bar = new SingleBar(
         {
-          format: '{label} [{bar}] {value}/{total} loss {loss} acc {acc} {ips} img/s ETA {eta}',
+          format: '{label} [{bar}] {value}/{total} loss {loss} acc {acc} {ips} img/s ETA {etaText}',
           hideCursor: true,
+          stream: this.stream,
         },
         Presets.shades_classic,
       );
       this.bar.start(p.stepsPerEpoch, p.step, payload);
     }
     this.bar.update(p.step, payload);
+  }
+
+  /** A stop was asked for: end the bar and show no more steps. */
+  freeze(): void {
+    this.stopping = true;
+    this.stopBar();
   }
 
   stopBar(): void {

@@ -12,7 +12,11 @@ import {
   type BackendPreference,
   type InitializeResult,
 } from '../sidecar/protocol';
-import { spawnSidecar, type SidecarProcess } from '../sidecar/protocol/connect';
+import {
+  spawnSidecar,
+  type SidecarProcess,
+  type SpawnSidecarOptions,
+} from '../sidecar/protocol/connect';
 
 export interface Session extends SidecarProcess {
   info: InitializeResult;
@@ -21,30 +25,38 @@ export interface Session extends SidecarProcess {
   close(): Promise<void>;
 }
 
+/** How long close() waits for a live sidecar to answer `shutdown` before killing it. */
+const SHUTDOWN_GRACE_MS = 5000;
+
 export async function openSession(options: {
   backend?: BackendPreference;
   verbose?: boolean;
+  /** Another sidecar script (tests); by default dist/sidecar.js beside the CLI. */
+  sidecar?: Pick<SpawnSidecarOptions, 'script' | 'execArgv'>;
 }): Promise<Session> {
   const sidecar = spawnSidecar({
     // Both bundles live in dist/: the CLI finds the sidecar beside itself.
     script: join(__dirname, 'sidecar.js'),
+    ...options.sidecar,
     onLog: (line) => {
       if (options.verbose) process.stderr.write(`[sidecar] ${line}\n`);
     },
   });
   let exitReason = '';
+  let gone = false;
   sidecar.connection.onNotification(
     SidecarExitingNotification.type,
     (p) => (exitReason = p.reason),
   );
   const exited = new Promise<never>((_, reject) =>
-    sidecar.child.once('exit', (code, signal) =>
+    sidecar.child.once('exit', (code, signal) => {
+      gone = true;
       reject(
         new Error(
           `The sidecar exited (${signal ?? code})${exitReason ? `: ${exitReason}` : ''}. Run with --verbose for its log.`,
         ),
-      ),
-    ),
+      );
+    }),
   );
   exited.catch(() => undefined);
   const info = await Promise.race([
@@ -60,16 +72,28 @@ export async function openSession(options: {
     info,
     exited,
     async close() {
-      try {
-        await Promise.race([
-          sidecar.connection.sendRequest(ShutdownRequest.type, {}),
-          new Promise((resolve) => setTimeout(resolve, 5000).unref()),
-        ]);
-      } catch {
-        // Already gone: nothing to shut down.
+      // A dead sidecar answers nothing: a request written into its IPC pipe before the
+      // pipe's close is noticed stays pending for ever. Waiting on it behind an unref()'d
+      // timer let Node exit (code 0) before the command had set its exit code.
+      if (!gone) {
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          await Promise.race([
+            sidecar.connection.sendRequest(ShutdownRequest.type, {}),
+            exited,
+            // Kept ref'd on purpose: the process must live until close() has finished.
+            new Promise((resolve) => (timer = setTimeout(resolve, SHUTDOWN_GRACE_MS))),
+          ]);
+        } catch {
+          // Gone meanwhile: nothing to shut down.
+        } finally {
+          clearTimeout(timer);
+        }
       }
       sidecar.connection.dispose();
-      if (sidecar.child.exitCode === null) sidecar.child.kill();
+      if (sidecar.child.exitCode === null && sidecar.child.signalCode === null) {
+        sidecar.child.kill();
+      }
     },
   };
   return session;

@@ -60,6 +60,11 @@ const only = process.env.SCALENET_BUILD_ONLY?.split(',');
 const builds = [
   { options: nodeBundle('extension/main.ts', 'dist/extension.js'), project: 'extension' },
   { options: nodeBundle('sidecar/main.ts', 'dist/sidecar.js'), project: 'sidecar' },
+  // The sidecar's inspect worker thread (sidecar/inspect/workerClient.ts loads it).
+  {
+    options: nodeBundle('sidecar/inspect/worker.ts', 'dist/sidecar-inspect-worker.js'),
+    project: 'sidecar',
+  },
   {
     options: nodeBundle('cli/main.ts', 'dist/cli.js', { banner: { js: '#!/usr/bin/env node' } }),
     project: 'cli',

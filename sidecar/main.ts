@@ -4,16 +4,13 @@
  * and the training runs; the contract is sidecar/protocol.
  */
 import * as tf from '@tensorflow/tfjs';
-import {
-  createMessageConnection,
-  IPCMessageReader,
-  IPCMessageWriter,
-  ResponseError,
-} from 'vscode-jsonrpc/node';
+import { createMessageConnection, IPCMessageWriter, ResponseError } from 'vscode-jsonrpc/node';
 import { chooseBackend } from './backend/chooseBackend';
 import { registerGradcamHandlers } from './gradcam/register';
 import { registerInspectHandlers } from './inspect/register';
-import { exitSidecar, watchParent } from './lifecycle';
+import { exitSidecar, parentPidOf, watchParent } from './lifecycle';
+import { startParentWatchdog } from './parentWatchdog';
+import { GatedIPCMessageReader } from './rpc/envelope';
 import {
   InitializeRequest,
   PROTOCOL_VERSION,
@@ -42,8 +39,9 @@ if (!process.send) {
   process.exit(2);
 }
 
+// The gate answers malformed requests, and every request after `shutdown`, with errors.
 const connection = createMessageConnection(
-  new IPCMessageReader(process),
+  new GatedIPCMessageReader(process),
   new IPCMessageWriter(process),
 );
 let backend: BackendReport | undefined;
@@ -120,6 +118,8 @@ connection.onRequest(ShutdownRequest.type, async () => {
 connection.onClose(() => exitSidecar(undefined, 'the IPC channel closed', 0));
 process.on('disconnect', () => exitSidecar(undefined, 'the parent disconnected', 0));
 watchParent((reason) => exitSidecar(undefined, reason, 0));
+// The same watch from a worker thread, for when this thread is stuck and cannot poll.
+startParentWatchdog({ parentPid: parentPidOf() });
 process.on('uncaughtException', (error) =>
   exitSidecar(connection, `uncaught exception: ${error.stack ?? error.message}`, 1),
 );

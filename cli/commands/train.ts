@@ -56,6 +56,9 @@ export async function trainCommand(
     );
     return 2;
   }
+  // Failed unless the run says otherwise: should Node ever exit before this command
+  // returns (an event loop left empty), the exit code is still not a success.
+  process.exitCode = 1;
   const session = await openSession(options);
   console.log(`Backend: ${session.info.backend.label}`);
   const view = new ProgressView(Boolean(process.stdout.isTTY));
@@ -73,7 +76,7 @@ export async function trainCommand(
     let interrupts = 0;
     const onInterrupt = () => {
       interrupts++;
-      view.stopBar();
+      view.freeze();
       if (interrupts > 1) process.exit(130);
       console.log(
         '\nStopping at the next batch and writing a checkpoint… (Ctrl-C again to quit now)',

@@ -4,10 +4,20 @@
  * the config's folder, so the copy kept in a run folder works from anywhere.
  */
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { ScaleNetConfig } from '../protocol';
 import { ConfigError } from './configError';
 import { parseConfigText, resolveConfig } from './resolveConfig';
+
+function unreadable(configPath: string, error: unknown): ConfigError {
+  return new ConfigError(
+    configPath,
+    '',
+    `cannot be read (${(error as Error).message})`,
+    'Check the path of the config file.',
+  );
+}
 
 export function loadConfigFile(configPath: string, raw?: unknown): ScaleNetConfig {
   if (raw === undefined) {
@@ -15,15 +25,34 @@ export function loadConfigFile(configPath: string, raw?: unknown): ScaleNetConfi
     try {
       text = readFileSync(configPath, 'utf8');
     } catch (error) {
-      throw new ConfigError(
-        configPath,
-        '',
-        `cannot be read (${(error as Error).message})`,
-        'Check the path of the config file.',
-      );
+      throw unreadable(configPath, error);
     }
     raw = parseConfigText(text, configPath);
   }
+  return resolveLoaded(configPath, raw);
+}
+
+/**
+ * The same, reading the file without blocking the event loop: request handlers use it,
+ * since a client-given path can be one whose read never returns (a FIFO, a /proc file).
+ */
+export async function loadConfigFileAsync(
+  configPath: string,
+  raw?: unknown,
+): Promise<ScaleNetConfig> {
+  if (raw === undefined) {
+    let text: string;
+    try {
+      text = await readFile(configPath, 'utf8');
+    } catch (error) {
+      throw unreadable(configPath, error);
+    }
+    raw = parseConfigText(text, configPath);
+  }
+  return resolveLoaded(configPath, raw);
+}
+
+function resolveLoaded(configPath: string, raw: unknown): ScaleNetConfig {
   const config = resolveConfig(raw, configPath);
   const base = dirname(configPath);
   if (config.data.path) config.data.path = resolve(base, config.data.path);

@@ -5,7 +5,7 @@
  * standardised with the run's stats. Dataset images, image files and PNG bytes from a
  * client all go through the same steps.
  */
-import { loadConfigFile } from '../config/loadConfigFile';
+import { loadConfigFileAsync } from '../config/loadConfigFile';
 import { basename } from 'node:path';
 import { PNG } from 'pngjs';
 import { DataError, type ImageDataset } from '../data/dataset';
@@ -91,7 +91,7 @@ export async function sourceImages(
 ): Promise<SourceImage[]> {
   switch (images.kind) {
     case 'dataset': {
-      const config = images.configPath ? loadConfigFile(images.configPath) : runConfig;
+      const config = images.configPath ? await loadConfigFileAsync(images.configPath) : runConfig;
       const split = images.split ?? 'test';
       const ds = await loadSplit(config, split);
       if (images.indices.length > MAX_IMAGES)
@@ -107,7 +107,9 @@ export async function sourceImages(
     case 'files':
       if (images.paths.length > MAX_IMAGES)
         throw new ParamsError(`at most ${MAX_IMAGES} images at a time`);
-      return images.paths.map((path) => ({ raster: readImageFile(path), name: path }));
+      return Promise.all(
+        images.paths.map(async (path) => ({ raster: await readImageFile(path), name: path })),
+      );
     case 'png':
       if (images.images.length > MAX_IMAGES)
         throw new ParamsError(`at most ${MAX_IMAGES} images at a time`);

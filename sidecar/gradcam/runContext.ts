@@ -4,7 +4,7 @@
  * stats of the training subset resized to that scale, as prepareStage computes them;
  * they are not stored in the run, so they are recomputed and cached per run and scale).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { DataError, type ImageDataset } from '../data/dataset';
@@ -12,7 +12,7 @@ import { selectSubset } from '../data/subset';
 import { loadSplit } from '../inspect/source';
 import type { ScaleNetConfig } from '../protocol';
 import { loadCheckpoint } from '../runs/checkpoint';
-import { CHECKPOINTS_DIR, readRunConfig } from '../runs/runStore';
+import { CHECKPOINTS_DIR, CONFIG_FILE } from '../runs/runStore';
 import { scaledSize } from '../transforms/resize';
 import { computeChannelStats, type ChannelStats } from '../transforms/standardize';
 import { resizedSet } from './prepareImages';
@@ -34,11 +34,12 @@ export type StatsCache = Map<string, ChannelStats>;
 const STAGE_LABEL = /^stage(\d+)$/;
 
 /** The checkpoint folder: the one named, else the highest `stageN`, else `latest`. */
-export function checkpointDirOf(runDir: string, checkpoint?: string): string {
+export async function checkpointDirOf(runDir: string, checkpoint?: string): Promise<string> {
   if (checkpoint)
     return isAbsolute(checkpoint) ? checkpoint : join(runDir, CHECKPOINTS_DIR, checkpoint);
   const root = join(runDir, CHECKPOINTS_DIR);
-  const names = existsSync(root) ? readdirSync(root) : [];
+  // Asynchronous reads throughout: the run folder is a client-given path.
+  const names = await readdir(root).catch(() => [] as string[]);
   const stages = names
     .map((n) => STAGE_LABEL.exec(n))
     .filter((m): m is RegExpExecArray => m !== null)
@@ -60,15 +61,15 @@ function stageOf(dir: string, state: unknown, stageCount: number): number {
 }
 
 /** The run's pretext subset (subset.json when the run wrote one). */
-function trainIndices(
+async function trainIndices(
   runDir: string,
   config: ScaleNetConfig,
   labels: Int32Array,
-): ArrayLike<number> {
-  const file = join(runDir, 'subset.json');
-  if (existsSync(file)) {
+): Promise<ArrayLike<number>> {
+  const text = await readFile(join(runDir, 'subset.json'), 'utf8').catch(() => undefined);
+  if (text !== undefined) {
     // Version 1 (data/subsetFile.ts) says `indices`; runs from before it said `train`.
-    const stored = JSON.parse(readFileSync(file, 'utf8')) as {
+    const stored = JSON.parse(text) as {
       indices?: number[];
       train?: number[];
     };
@@ -82,26 +83,26 @@ function trainIndices(
   return selectSubset(labels, { limit, perClass, seed: config.seed });
 }
 
-function statsAt(
+async function statsAt(
   run: { runDir: string; config: ScaleNetConfig },
   train: ImageDataset,
   size: number,
   cache: StatsCache,
-): ChannelStats {
+): Promise<ChannelStats> {
   const key = `${run.runDir}@${size}`;
   let stats = cache.get(key);
   if (!stats) {
-    const indices = trainIndices(run.runDir, run.config, train.labels);
+    const indices = await trainIndices(run.runDir, run.config, train.labels);
     stats = computeChannelStats(resizedSet(train, indices, size));
     cache.set(key, stats);
   }
   return stats;
 }
 
-export function readRunConfigAbsolute(runDir: string): ScaleNetConfig {
+export async function readRunConfigAbsolute(runDir: string): Promise<ScaleNetConfig> {
   let config: ScaleNetConfig;
   try {
-    config = readRunConfig(runDir);
+    config = JSON.parse(await readFile(join(runDir, CONFIG_FILE), 'utf8')) as ScaleNetConfig;
   } catch (error) {
     throw new DataError(
       join(runDir, 'config.json'),
@@ -118,8 +119,8 @@ export async function openRun(
   options: { checkpoint?: string; scale?: number },
   cache: StatsCache,
 ): Promise<RunContext> {
-  const config = readRunConfigAbsolute(runDir);
-  const checkpointDir = checkpointDirOf(runDir, options.checkpoint);
+  const config = await readRunConfigAbsolute(runDir);
+  const checkpointDir = await checkpointDirOf(runDir, options.checkpoint);
   const loaded = await loadCheckpoint(checkpointDir).catch((error: Error) => {
     throw new DataError(
       checkpointDir,
@@ -133,7 +134,7 @@ export async function openRun(
     // Folders are resized to imageSize on load; the others keep their own size.
     const train = await loadSplit(config, 'train');
     const size = scaledSize(train.height, scale);
-    const stats = statsAt({ runDir, config }, train, size, cache);
+    const stats = await statsAt({ runDir, config }, train, size, cache);
     loaded.optimizerWeights?.forEach((w) => w.tensor.dispose());
     return { runDir, config, checkpointDir, model: loaded.model, scale, size, stats };
   } catch (error) {

@@ -2,7 +2,7 @@
  * `data/inspect`: what a config's data is before any training: sizes, classes and their
  * counts, what the subset selects, the input size at each scale, and a few samples.
  */
-import { loadConfigFile } from '../config/loadConfigFile';
+import { loadConfigFileAsync } from '../config/loadConfigFile';
 import { basename } from 'node:path';
 import { DataError, type ImageDataset } from '../data/dataset';
 import { EMBEDDED_NAME } from '../data/embedded';
@@ -56,7 +56,7 @@ async function loadTest(
 
 export async function dataInspect(params: DataInspectParams): Promise<DataInspectResult> {
   const source = {
-    config: loadConfigFile(params.configPath, params.config),
+    config: await loadConfigFileAsync(params.configPath, params.config),
     file: params.configPath,
   };
   const { data, pretext } = source.config;

@@ -4,7 +4,7 @@
  * bytes, then the input mode (hybrid as the first epoch chooses, by subset position).
  */
 import { throwIfCancelled, type Cancellable } from '../util/cancellation';
-import { loadConfigFile } from '../config/loadConfigFile';
+import { loadConfigFileAsync } from '../config/loadConfigFile';
 import type {
   DataPreviewColumn,
   DataPreviewParams,
@@ -46,7 +46,7 @@ export async function dataPreview(
   token?: Cancellable,
 ): Promise<DataPreviewResult> {
   const source = {
-    config: loadConfigFile(params.configPath, params.config),
+    config: await loadConfigFileAsync(params.configPath, params.config),
     file: params.configPath,
   };
   const { config } = source;

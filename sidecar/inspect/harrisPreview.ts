@@ -49,14 +49,16 @@ async function itemsOf(
   params: HarrisPreviewParams,
 ): Promise<{ items: Item[]; harris: HarrisParams; scales: number[]; dataset?: string }> {
   const { source } = params;
-  const sourceConfig = configOf(source);
+  const sourceConfig = await configOf(source);
   if (!sourceConfig) {
     if (source.kind !== 'files') throw new ParamsError('no images');
     if (source.paths.length > MAX_IMAGES) {
       throw new ParamsError(`${source.paths.length} files: at most ${MAX_IMAGES} at a time`);
     }
     return {
-      items: source.paths.map((file) => ({ image: readImageFile(file), file })),
+      items: await Promise.all(
+        source.paths.map(async (file) => ({ image: await readImageFile(file), file })),
+      ),
       harris: DEFAULT_HARRIS,
       scales: [1],
     };

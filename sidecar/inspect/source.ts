@@ -3,10 +3,10 @@
  * section, or PNG/JPEG files. Configs resolve exactly as `run/start` resolves them, and
  * datasets load with the same options as training, so a preview shows the run's images.
  */
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { ConfigError } from '../config/configError';
-import { loadConfigFile } from '../config/loadConfigFile';
+import { loadConfigFileAsync } from '../config/loadConfigFile';
 import { DataError, loadDataset, type ImageDataset } from '../data/dataset';
 import { decodePng, type DecodedImage } from '../data/folder';
 import { decodeJpeg, loadOptionsFor } from '../data/loadOptions';
@@ -21,14 +21,17 @@ export interface SourceConfig {
 }
 
 /** The config of a dataset source; undefined for files. */
-export function configOf(source: ImageSource): SourceConfig | undefined {
+export async function configOf(source: ImageSource): Promise<SourceConfig | undefined> {
   switch (source.kind) {
     case 'config':
-      return { config: loadConfigFile(source.configPath, source.config), file: source.configPath };
+      return {
+        config: await loadConfigFileAsync(source.configPath, source.config),
+        file: source.configPath,
+      };
     case 'data': {
       // Resolved inside an otherwise default config, so the data gets the same defaults.
       const file = resolve(source.baseDir, '(data section)');
-      return { config: loadConfigFile(file, { data: source.data }), file };
+      return { config: await loadConfigFileAsync(file, { data: source.data }), file };
     }
     case 'files':
       return undefined;
@@ -73,10 +76,10 @@ export function rasterAt(ds: ImageDataset, index: number): Raster {
 const JPEG = new Set(['.jpg', '.jpeg']);
 
 /** A PNG or JPEG file as RGB (alpha dropped, as the folder loader does). */
-export function readImageFile(file: string): Raster {
+export async function readImageFile(file: string): Promise<Raster> {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    bytes = await readFile(file);
   } catch (error) {
     throw new DataError(
       file,

@@ -124,13 +124,25 @@ export interface RunProgressParams {
   accuracy: number;
   lr: number;
   imagesPerSecond: number;
-  /** Seconds to the end of the whole run, estimated from the throughput so far. */
+  /** Seconds to the end of the whole run (pretext stages and evaluation), estimated from
+   * the throughput so far; negative while there is nothing to estimate from yet. */
   etaSeconds: number;
   /** Held-out pretext accuracy of the last finished epoch, when measured. */
   validationAccuracy?: number;
   /** At the end of an epoch: every metric logged for it (e.g. `knn/accuracy`). */
   epochMetrics?: Record<string, number>;
   message?: string;
+  /** While evaluating: the downstream task (0-based, fine-tune budgets then linear
+   * probes), how many there are, and how far into this one (0-1). */
+  evaluationTask?: EvaluationTaskProgress;
+}
+
+export interface EvaluationTaskProgress {
+  index: number;
+  count: number;
+  fraction: number;
+  /** e.g. "fine-tune, 400 labels". */
+  name: string;
 }
 
 /** Sidecar → client: throttled (a few per second at most) progress of a run. */

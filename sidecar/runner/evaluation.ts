@@ -12,7 +12,7 @@ import { knnMonitor } from '../eval/knn';
 import { linearProbe } from '../eval/linearProbe';
 import type { EvalProgress, InputPrep, LabelledImages, SgdSchedule } from '../eval/types';
 import { buildModel } from '../models/buildModel';
-import type { DownstreamSchedule, ScaleNetConfig } from '../protocol';
+import type { DownstreamSchedule, EvaluationTaskProgress, ScaleNetConfig } from '../protocol';
 import { computeChannelStats, type ChannelStats } from '../transforms/standardize';
 import { deriveSeed } from '../util/random';
 import { modelSpecOf } from '../models/modelSpec';
@@ -78,14 +78,27 @@ export async function knnAccuracyAt(
   );
 }
 
+/** A linear probe extracts features (most of its time), trains, then tests. */
+const LINEAR_PHASES: Record<EvalProgress['phase'], [number, number]> = {
+  features: [0, 0.7],
+  train: [0.7, 0.95],
+  test: [0.95, 1],
+};
+
+function linearFraction(p: EvalProgress): number {
+  const [from, to] = LINEAR_PHASES[p.phase];
+  return from + (to - from) * (p.total > 0 ? p.done / p.total : 0);
+}
+
 function schedule(s: DownstreamSchedule): SgdSchedule {
   return { ...s, nesterov: false };
 }
 
 export interface DownstreamHooks {
   signal: AbortSignal;
-  /** What is being measured now, e.g. "fine-tune, 400 labels: epoch 3/10". */
-  onStatus: (message: string) => void;
+  /** What is being measured now, e.g. "fine-tune, 400 labels: epoch 3/10", and which
+   * task of how many, how far into it. */
+  onStatus: (message: string, task: EvaluationTaskProgress) => void;
   onMetrics: (values: Record<string, number>) => void;
 }
 
@@ -105,8 +118,17 @@ export async function evaluateDownstream(
     Object.assign(results, values);
     hooks.onMetrics(values);
   };
+  const count = ft.labels.length + linear.labels.length;
+  let index = 0;
+  const task = (name: string, fraction: number): EvaluationTaskProgress => ({
+    index,
+    count,
+    name,
+    fraction: Math.min(1, Math.max(0, fraction)),
+  });
   for (const labels of ft.labels) {
     const what = `fine-tune, ${labels} labels`;
+    hooks.onStatus(`${what}: starting`, task(what, 0));
     const result = await finetune(model, train, sets.test, prep, {
       build: (n) =>
         buildModel(modelSpecOf(config.model), {
@@ -121,10 +143,20 @@ export async function evaluateDownstream(
       augment: ft.augment,
       signal: hooks.signal,
       testEvery: ft.epochs,
+      onProgress: (p: EvalProgress) => {
+        if (p.phase === 'train' && p.epoch !== undefined && p.total > 0) {
+          const fraction = (p.epoch + p.done / p.total) / ft.epochs;
+          hooks.onStatus(`${what}: epoch ${p.epoch + 1}/${ft.epochs}`, task(what, fraction));
+        }
+      },
       onEpoch: (e) =>
-        hooks.onStatus(`${what}: epoch ${e.epoch + 1}/${ft.epochs}, loss ${e.loss.toFixed(3)}`),
+        hooks.onStatus(
+          `${what}: epoch ${e.epoch + 1}/${ft.epochs}, loss ${e.loss.toFixed(3)}`,
+          task(what, (e.epoch + 1) / ft.epochs),
+        ),
     });
     record({ [`finetune@${labels}/accuracy`]: result.testAccuracy });
+    index++;
   }
   for (const labels of linear.labels) {
     const what = `linear probe, ${labels} labels`;
@@ -140,8 +172,12 @@ export async function evaluateDownstream(
       trainIndices,
       signal: hooks.signal,
       onProgress: (p: EvalProgress) =>
-        hooks.onStatus(`${what}: ${p.block ?? ''} ${p.phase} ${p.done}/${p.total}`),
+        hooks.onStatus(
+          `${what}: ${p.block ?? ''} ${p.phase} ${p.done}/${p.total}`,
+          task(what, linearFraction(p)),
+        ),
     });
+    index++;
     record(
       Object.fromEntries(
         Object.entries(result.accuracy).map(([block, acc]) => [

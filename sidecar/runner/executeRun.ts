@@ -31,6 +31,7 @@ import { evaluateDownstream, evaluationSets, knnAccuracyAt } from './evaluation'
 import { modelSpecOf } from '../models/modelSpec';
 import { loadPreparedData } from '../train/stageData';
 import { checkInputSizes } from './inputSizes';
+import { etaPlanOf, RunEta } from '../train/runEta';
 import { throttleLatest } from '../util/throttle';
 
 export interface ExecuteRunOptions {
@@ -128,6 +129,19 @@ async function trainAndEvaluate(
   try {
     if (!ownSubset) writeFileAtomic(subsetFile, serializeSubset(data.subset));
     checkInputSizes(config, data.sizeAt(1), options.configFile);
+    // One estimate of the time left for the whole run, fed by every report (throttled or not).
+    const eta = new RunEta(
+      etaPlanOf(config, {
+        imageSize: data.train.height,
+        stepsPerEpoch: data.stepsPerEpoch,
+        trainCount: data.train.count,
+        testCount: data.test.count,
+      }),
+    );
+    const report = (p: Omit<RunProgressParams, 'runId'>) => {
+      const seconds = eta.observe(Date.now(), p);
+      progress.push({ ...p, etaSeconds: Number.isFinite(seconds) ? seconds : -1 });
+    };
     const method = methodNamed(config.method);
     let resume: { state: TrainerState; optimizerWeights?: OptimizerWeights } | undefined;
     if (options.resume && summary.latestCheckpoint) {
@@ -147,7 +161,7 @@ async function trainAndEvaluate(
       model: trained,
       signal,
       metrics,
-      report: (p) => progress.push(p),
+      report,
       resume,
       afterEpoch: knn
         ? async (alpha) => ({
@@ -166,7 +180,8 @@ async function trainAndEvaluate(
       const lastStage = config.pretext.scales.length;
       const downstream = await evaluateDownstream(trained, data, sets, {
         signal,
-        onStatus: (message) => progress.push(statusProgress(config, 'evaluating', message)),
+        onStatus: (message, task) =>
+          report({ ...statusProgress(config, 'evaluating', message), evaluationTask: task }),
         onMetrics: (values) => metrics.append(lastStage, 0, 0, values),
       });
       Object.assign(result.metrics, downstream);

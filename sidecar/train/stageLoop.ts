@@ -81,25 +81,6 @@ export interface PretextTask<O extends tf.Optimizer> {
   setLearningRate(optimizer: O, lr: number): void;
 }
 
-/** Seconds left, assuming a step's cost grows with the pixel count. */
-function etaSeconds(
-  data: PreparedData,
-  at: TrainerState,
-  secondsPerStep: number,
-  currentSize: number,
-): number {
-  let steps = 0;
-  const { scales, epochs } = data.config.pretext;
-  for (let s = at.stage; s < scales.length; s++) {
-    const stepsPerEpoch = data.stepsPerEpoch;
-    const ratio = (data.sizeAt(scales[s]) / currentSize) ** 2;
-    const remaining =
-      s === at.stage ? (epochs[s] - at.epoch) * stepsPerEpoch - at.step : epochs[s] * stepsPerEpoch;
-    steps += remaining * ratio;
-  }
-  return Math.max(0, steps * secondsPerStep);
-}
-
 interface EpochTally {
   lossSum: number;
   correct: number;
@@ -181,12 +162,8 @@ export async function runStageLoop<O extends tf.Optimizer>(
           ...progressOf(state, stageTask.size, data, tally, epochLr),
           step: state.step + 1,
           imagesPerSecond: result.count / secondsPerStep,
-          etaSeconds: etaSeconds(
-            data,
-            { ...state, step: state.step + 1 },
-            secondsPerStep,
-            stageTask.size,
-          ),
+          // The run's one estimate (runEta.ts) fills this in where reports are sent.
+          etaSeconds: 0,
         });
         // Yield to the event loop so that run/stop and shutdown requests get through.
         await new Promise((resolve) => setImmediate(resolve));
@@ -242,7 +219,7 @@ export async function runStageLoop<O extends tf.Optimizer>(
       run.report({
         ...progressOf(state, stageTask.size, data, tally, epochLr),
         imagesPerSecond: tally.seen / Math.max(1e-9, (Date.now() - epochStart) / 1000),
-        etaSeconds: 0,
+        etaSeconds: 0, // filled in by runEta.ts, as above
         validationAccuracy,
         epochMetrics,
       });

@@ -66,6 +66,33 @@ void describe('progress text', () => {
     assert.equal(runFraction(loading), 0);
   });
 
+  void it('shows evaluation as itself, with the ETA, not as stage 1 at 0 px', () => {
+    // As the real sidecar sends it while fine-tuning after the last stage.
+    const evaluating = {
+      ...progress,
+      phase: 'evaluating' as const,
+      stage: 0,
+      inputSize: 0,
+      epoch: 0,
+      step: 0,
+      stepsPerEpoch: 0,
+      loss: 0,
+      accuracy: 0,
+      imagesPerSecond: 0,
+      etaSeconds: 95,
+      message: 'fine-tune, 400 labels: epoch 3/8, loss 0.512',
+      evaluationTask: { index: 0, count: 2, fraction: 0.3, name: 'fine-tune, 400 labels' },
+    };
+    assert.equal(
+      longProgress(evaluating),
+      'fine-tune, 400 labels (1/2) · epoch 3/8 · loss 0.512 · ETA 2m',
+    );
+    assert.equal(shortProgress(evaluating), 'evaluating · fine-tune, 400 labels · ETA 2m');
+    assert.doesNotMatch(longProgress(evaluating), /0px|epoch 0\/|stage 1/);
+    assert.equal(runFraction(evaluating), 1, 'the bar does not fall back to 0');
+    assert.equal(longProgress({ ...evaluating, etaSeconds: -1 }).endsWith('ETA ?'), true);
+  });
+
   void it('finds the final accuracy among the metrics', () => {
     const finished = { runId: 'r', runDir: '/d', status: 'completed' as const };
     assert.equal(finalAccuracy({ ...finished, metrics: { 'pretext/accuracy': 0.8 } }), 0.8);
