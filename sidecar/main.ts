@@ -76,10 +76,10 @@ connection.onRequest(InitializeRequest.type, async (params) => {
   };
 });
 
-connection.onRequest(RunStartRequest.type, (params) => {
+connection.onRequest(RunStartRequest.type, async (params) => {
   if (!backend) throw new ResponseError(3, 'Send initialize before run/start.');
   try {
-    return runs.start(params);
+    return await runs.start(params);
   } catch (error) {
     if (error instanceof ConfigError) {
       throw new ResponseError<ConfigErrorData>(4, error.message, {

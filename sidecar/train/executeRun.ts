@@ -16,6 +16,7 @@ import {
   METRICS_FILE,
   MetricsLog,
   readSummary,
+  truncateMetricsToCheckpoint,
   writeSummary,
   type RunSummary,
 } from '../runs/runStore';
@@ -93,6 +94,8 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
     model = freshModel(config, spec);
   }
 
+  // Epochs after the checkpoint are trained again: their old records go first.
+  if (options.resume) truncateMetricsToCheckpoint(runDir, summary);
   const metrics = new MetricsLog(join(runDir, METRICS_FILE), runId);
   const sets = evaluationSets(data);
   const knn = config.evaluation.knn.enabled;
@@ -115,7 +118,11 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
         progress.flush();
         const dir = join(runDir, CHECKPOINTS_DIR, label);
         await saveCheckpoint(dir, { model, optimizer, state });
-        saveSummary({ latestCheckpoint: relative(runDir, dir), metrics: state.metrics });
+        saveSummary({
+          latestCheckpoint: relative(runDir, dir),
+          metrics: state.metrics,
+          metricsBytes: metrics.length,
+        });
       },
     });
     if (result.status === 'completed') {
