@@ -4,6 +4,7 @@
  * stored config checked like a config file), locked either way so that no other process
  * trains the same run. Nothing here blocks the event loop on a client-given path.
  */
+import { ConfigError } from '../config/configError';
 import type { RunStartParams, ScaleNetConfig } from '../protocol';
 import { acquireRunLock, type RunLock } from './runLock';
 import { createRunDir, readRunConfigAsync } from './runStore';
@@ -16,7 +17,7 @@ export interface OpenedRun {
 
 /** `fresh` loads and checks the client's config for a new run and says where runs go. */
 export async function openRunFolder(
-  params: Pick<RunStartParams, 'resume'>,
+  params: Pick<RunStartParams, 'resume' | 'configPath'>,
   fresh: () => { config: ScaleNetConfig; runsDir: string },
   log: (line: string) => void = (line) => process.stderr.write(line + '\n'),
 ): Promise<OpenedRun> {
@@ -26,6 +27,16 @@ export async function openRunFolder(
     return { runDir, config, lock: await acquireRunLock(runDir, log) };
   }
   const { config, runsDir } = fresh();
-  const runDir = await createRunDir(runsDir, config);
+  let runDir: string;
+  try {
+    runDir = await createRunDir(runsDir, config);
+  } catch (error) {
+    throw new ConfigError(
+      params.configPath,
+      'runsDir',
+      `cannot create a run folder in ${runsDir} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      'Set runsDir (or the scalenet.runsDir setting) to a folder you can write to.',
+    );
+  }
   return { runDir, config, lock: await acquireRunLock(runDir, log) };
 }

@@ -16,8 +16,8 @@ import {
   statSync,
   truncateSync,
 } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { ConfigError } from '../config/configError';
 import { resolveConfig } from '../config/resolveConfig';
 import type { RunError, RunStatus, ScaleNetConfig } from '../protocol';
@@ -56,6 +56,31 @@ function timestamp(now: Date): string {
   );
 }
 
+/**
+ * `mkdir -p` one level at a time. Node's own `recursive: true` never returns under
+ * /proc (mkdir there answers ENOENT for a parent that exists, and it retries forever);
+ * here a level that cannot be made after its parent exists is an error.
+ */
+async function makeFolders(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      if ((await stat(dir)).isDirectory()) return;
+      throw error;
+    }
+    if (code !== 'ENOENT' || dirname(dir) === dir) throw error;
+  }
+  await makeFolders(dirname(dir));
+  try {
+    await mkdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
 /** Suffixes tried after `<name>-<time>` before giving up (18 starts in one second need 18). */
 const MAX_SUFFIX = 1000;
 
@@ -70,7 +95,7 @@ export async function createRunDir(
   config: ScaleNetConfig,
   now = new Date(),
 ): Promise<string> {
-  await mkdir(runsDir, { recursive: true });
+  await makeFolders(runsDir);
   const base = `${config.name}-${timestamp(now)}`;
   let dir: string | undefined;
   for (let n = 1; !dir; n++) {

@@ -62,6 +62,14 @@ void test('18 processes creating run folders of one name at once get a folder ea
   }
 });
 
+void test('a runs folder under /proc is an error, not an endless mkdir', async () => {
+  const config = resolveConfig({ name: 'p' }, '/tmp/p.scalenet.json');
+  const started = Date.now();
+  // Linux: ENOENT (Node's recursive mkdir spins forever on it); elsewhere /proc is not writable.
+  await assert.rejects(createRunDir('/proc/scalenet-runs/x', config), /ENOENT|EACCES|EROFS|EPERM/);
+  assert.ok(Date.now() - started < 2000);
+});
+
 void test('run.lock: a live holder refuses with its pid, a dead one is taken over and logged', async () => {
   const { dir, cleanup } = tempDir('scalenet-lock-');
   try {
