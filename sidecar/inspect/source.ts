@@ -12,6 +12,7 @@ import { decodeImage } from '../data/decodeImage';
 import { loadOptionsFor } from '../data/loadOptions';
 import { selectSubset } from '../data/subset';
 import type { DatasetSplit, ImageSource, ScaleNetConfig } from '../protocol';
+import { ParamsError } from './errors';
 import type { Raster } from './png';
 
 /** A resolved config and the file its errors name. */
@@ -20,8 +21,46 @@ export interface SourceConfig {
   file: string;
 }
 
+const SOURCE_SHAPES =
+  '{ "kind": "config", "configPath": "…" }, { "kind": "data", "data": {…}, "baseDir": "…" } ' +
+  'or { "kind": "files", "paths": ["…"] }';
+
+/**
+ * The source parameter as JSON-RPC delivered it: anything may arrive (`null`, a string,
+ * a kind with its fields missing), and each is a parameter error that shows the shapes.
+ */
+export function checkSource(source: unknown): ImageSource {
+  if (typeof source !== 'object' || source === null || Array.isArray(source)) {
+    throw new ParamsError(`source must be one of ${SOURCE_SHAPES}; got ${JSON.stringify(source)}`);
+  }
+  const s = source as Record<string, unknown>;
+  const bad = (what: string) =>
+    new ParamsError(
+      `source of kind "${String(s.kind)}" needs ${what}; the shapes: ${SOURCE_SHAPES}`,
+    );
+  switch (s.kind) {
+    case 'config':
+      if (typeof s.configPath !== 'string' || s.configPath === '') throw bad('a configPath string');
+      return source as ImageSource;
+    case 'data':
+      if (typeof s.data !== 'object' || s.data === null) throw bad('a data object');
+      if (typeof s.baseDir !== 'string') throw bad('a baseDir string');
+      return source as ImageSource;
+    case 'files':
+      if (!Array.isArray(s.paths) || s.paths.some((p) => typeof p !== 'string' || p === '')) {
+        throw bad('paths, an array of file paths');
+      }
+      return source as ImageSource;
+    default:
+      throw new ParamsError(
+        `source.kind must be "config", "data" or "files"; got ${JSON.stringify(s.kind)}`,
+      );
+  }
+}
+
 /** The config of a dataset source; undefined for files. */
-export function configOf(source: ImageSource): SourceConfig | undefined {
+export function configOf(unchecked: ImageSource): SourceConfig | undefined {
+  const source = checkSource(unchecked);
   switch (source.kind) {
     case 'config':
       return { config: loadConfigFile(source.configPath, source.config), file: source.configPath };

@@ -40,6 +40,8 @@ export interface RunSummary {
   latestCheckpoint?: string;
   /** Length of metrics.jsonl when latestCheckpoint was written: a resume truncates to it. */
   metricsBytes?: number;
+  /** What the data could not give as configured and was clamped (data/budgets.ts). */
+  notes?: string[];
   error?: RunError;
 }
 

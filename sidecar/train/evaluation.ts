@@ -5,6 +5,7 @@
  * `finetune@<labels>/accuracy`, `linear@<labels>/<block>/accuracy`.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { labelBudgets } from '../data/budgets';
 import type { ImageDataset } from '../data/dataset';
 import { selectSubset } from '../data/subset';
 import { finetune } from '../eval/finetune';
@@ -105,7 +106,8 @@ export async function evaluateDownstream(
     Object.assign(results, values);
     hooks.onMetrics(values);
   };
-  for (const labels of ft.labels) {
+  // Budgets beyond the data are clamped (budgets.ts notes it) and named by what is used.
+  for (const labels of labelBudgets(ft.labels, train.count)) {
     const what = `fine-tune, ${labels} labels`;
     const result = await finetune(model, train, sets.test, prep, {
       build: (n) =>
@@ -126,7 +128,7 @@ export async function evaluateDownstream(
     });
     record({ [`finetune@${labels}/accuracy`]: result.testAccuracy });
   }
-  for (const labels of linear.labels) {
+  for (const labels of labelBudgets(linear.labels, train.count)) {
     const what = `linear probe, ${labels} labels`;
     const trainIndices = selectSubset(train.labels, {
       limit: labels >= train.count ? undefined : labels,

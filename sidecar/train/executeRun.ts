@@ -27,6 +27,7 @@ import { trainPretext, type TrainerState } from './pretext';
 import { evaluateDownstream, evaluationSets, knnAccuracyAt } from './evaluation';
 import { modelSpecOf } from './modelSpec';
 import { loadPreparedData, type PreparedData } from './stageData';
+import { reportDataNotes } from '../runs/dataNotes';
 import { throttleLatest } from './throttle';
 
 export interface ExecuteRunOptions {
@@ -79,7 +80,12 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
   // A resumed run keeps its own images; a new one may reuse another run's (data.subset).
   const subsetFile = join(runDir, SUBSET_FILE);
   const ownSubset = existsSync(subsetFile);
-  const data = await loadPreparedData(config, ownSubset ? subsetFile : config.data.subset);
+  const data = await loadPreparedData(
+    config,
+    ownSubset ? subsetFile : config.data.subset,
+    options.configFile,
+  );
+  reportDataNotes(runId, data.notes, (notes) => saveSummary({ notes }));
   if (!ownSubset) writeFileAtomic(subsetFile, serializeSubset(data.subset));
 
   checkInputSizes(data, options.configFile);

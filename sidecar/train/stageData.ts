@@ -7,6 +7,7 @@
 import { loadDataset, type ImageDataset } from '../data/dataset';
 import { loadOptionsFor } from '../data/loadOptions';
 import { readFileSync } from 'node:fs';
+import { budgetNotes, checkBatchSize, checkPerClass } from '../data/budgets';
 import { DataError } from '../data/errors';
 import { selectSubset } from '../data/subset';
 import { parseSubset, type SubsetRecord } from '../data/subsetFile';
@@ -28,6 +29,8 @@ export interface PreparedData {
   trainIndices: Int32Array;
   heldOutIndices: Int32Array;
   stepsPerEpoch: number;
+  /** Budgets the data could not give in full, clamped: for the log and the run summary. */
+  notes: string[];
   sizeAt(alpha: number): number;
   dispose?: () => void;
 }
@@ -96,6 +99,7 @@ function chooseSubset(
 export async function loadPreparedData(
   config: ScaleNetConfig,
   reuse?: string,
+  configFile = '(config)',
 ): Promise<PreparedData> {
   const { data, pretext } = config;
   const configDir = process.cwd();
@@ -103,16 +107,14 @@ export async function loadPreparedData(
     loadDataset(data, configDir, 'train', loadOptionsFor(data)),
     loadDataset(data, configDir, 'test', loadOptionsFor(data)),
   ]);
+  if (!reuse) checkPerClass(data.perClass, train, configFile);
   const subset = chooseSubset(config, train, test, reuse);
   const trainIndices = Int32Array.from(subset.indices);
   const heldOutIndices = Int32Array.from(subset.heldOut);
-  if (trainIndices.length < pretext.batchSize) {
-    throw new Error(
-      `Only ${trainIndices.length} training images for batch size ${pretext.batchSize}: lower pretext.batchSize or raise data.limit.`,
-    );
-  }
+  checkBatchSize(pretext.batchSize, trainIndices.length, config, configFile);
   return {
     config,
+    notes: budgetNotes(config, train, test),
     subset,
     train,
     test,
