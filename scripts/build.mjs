@@ -69,10 +69,28 @@ function copyEmbeddedDataset() {
   cpSync(join(root, 'sidecar/data/embedded'), join(root, 'dist/embedded'), { recursive: true });
 }
 
+/**
+ * sharp stays outside the bundle (it loads a native libvips), and the .vsix carries no
+ * node_modules: a production build puts sharp, its two JS dependencies and the
+ * @img/sharp-* binaries installed for this platform into dist/node_modules, where
+ * dist/sidecar.js finds them first.
+ */
+function copySharpRuntime() {
+  const modules = join(root, 'node_modules');
+  const binaries = readdirSync(join(modules, '@img')).map((name) => `@img/${name}`);
+  for (const name of ['sharp', 'detect-libc', 'semver', ...binaries]) {
+    cpSync(join(modules, name), join(root, 'dist/node_modules', name), {
+      recursive: true,
+      dereference: true,
+    });
+  }
+}
+
 // A production build starts from an empty dist/, so no stale source maps get packaged.
 if (production) rmSync(join(root, 'dist'), { recursive: true, force: true });
 copyWasmBinaries();
 copyEmbeddedDataset();
+if (production) copySharpRuntime();
 const selected = only
   ? builds.filter((b) => only.some((name) => (b.outfile ?? b.outdir).includes(name)))
   : builds;

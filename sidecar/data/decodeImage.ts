@@ -7,8 +7,28 @@
  * 560 KB PNG can declare 12000x12000 pixels (432 MB of RGB), which must be refused by
  * its dimensions, not discovered by running out of memory.
  */
-import sharp from 'sharp';
+import type { Sharp, SharpOptions } from 'sharp';
 import { DataError } from './errors';
+
+type SharpFactory = (input: Uint8Array, options: SharpOptions) => Sharp;
+let sharpLoaded: Promise<SharpFactory> | undefined;
+
+/**
+ * sharp is loaded on first use, not at start-up: a sidecar whose native image library is
+ * missing (a broken install) still trains on IDX and CIFAR data, and says what is wrong
+ * when an image file is decoded.
+ */
+function loadSharp(file: string): Promise<SharpFactory> {
+  sharpLoaded ??= import('sharp').then((m) => m.default as unknown as SharpFactory);
+  return sharpLoaded.catch((error: unknown) => {
+    sharpLoaded = undefined;
+    throw new DataError(
+      file,
+      `images cannot be decoded: the image library (sharp) did not load (${firstLine(error)})`,
+      'Reinstall ScaleNet (npm install in a checkout); sharp ships its libvips binary per platform',
+    );
+  });
+}
 
 /** 8-bit RGB pixels, row-major HWC. */
 export interface RgbImage {
@@ -31,6 +51,7 @@ export async function decodeImage(
   file: string,
   maxPixels = MAX_IMAGE_PIXELS,
 ): Promise<RgbImage> {
+  const sharp = await loadSharp(file);
   let format: string | undefined;
   let width = 0;
   let height = 0;
