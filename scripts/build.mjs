@@ -42,8 +42,9 @@ const nodeBundle = (entry, outfile, extra = {}) => ({
   format: 'cjs',
   target: 'node20',
   // tfjs-node-gpu is optional and native: resolved at run time from node_modules or
-  // from the extension's storage, never bundled.
-  external: ['vscode', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'],
+  // from the extension's storage, never bundled. sharp loads its libvips binary
+  // (@img/sharp-<platform>) at run time, so it stays a node_modules package too.
+  external: ['vscode', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node', 'sharp'],
   // Prefer ES modules: jsonc-parser's UMD build hides its requires from the bundler.
   mainFields: ['module', 'main'],
   ...extra,
@@ -200,10 +201,28 @@ function typechecker() {
   };
 }
 
+/**
+ * sharp stays outside the bundle (it loads a native libvips), and the .vsix carries no
+ * node_modules: a production build puts sharp, its two JS dependencies and the
+ * @img/sharp-* binaries installed for this platform into dist/node_modules, where
+ * dist/sidecar.js finds them first.
+ */
+function copySharpRuntime() {
+  const modules = join(root, 'node_modules');
+  const binaries = readdirSync(join(modules, '@img')).map((name) => `@img/${name}`);
+  for (const name of ['sharp', 'detect-libc', 'semver', ...binaries]) {
+    cpSync(join(modules, name), join(root, 'dist/node_modules', name), {
+      recursive: true,
+      dereference: true,
+    });
+  }
+}
+
 // A production build starts from an empty dist/, so no stale source maps get packaged.
 if (production) rmSync(join(root, 'dist'), { recursive: true, force: true });
 copyWasmBinaries();
 copyEmbeddedDataset();
+if (production) copySharpRuntime();
 const selected = only
   ? builds.filter(({ options }) =>
       only.some((name) => String(options.outfile ?? options.outdir).includes(name)),

@@ -64,8 +64,13 @@ export async function loadIdxDataset(
     throw new DataError(imagesFile, 'the file holds no images', 'Use a non-empty IDX file', 4);
   }
   let maxLabel = 0;
-  for (let i = 0; i < count; i++) if (labels.data[i] > maxLabel) maxLabel = labels.data[i];
-  const names = classNames ?? (await readClassNames(dir)) ?? [];
+  let maxAt = 0;
+  for (let i = 0; i < count; i++) {
+    if (labels.data[i] > maxLabel) [maxLabel, maxAt] = [labels.data[i], i];
+  }
+  const named = classNames ?? (await readClassNames(dir));
+  checkLabelRange(labels.data, count, maxLabel, maxAt, labelsFile, named, split, dir);
+  const names = named ? [...named] : [];
   for (let c = names.length; c <= maxLabel; c++) names.push(String(c));
   return {
     name,
@@ -85,4 +90,51 @@ async function readClassNames(dir: string): Promise<string[] | undefined> {
   const lines = (await readFile(file, 'utf8')).split(/\r?\n/).map((l) => l.trim());
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;
+}
+
+/**
+ * Labels must name classes: with classes.txt, one of its lines; without it, 0..K-1 with
+ * no value skipped in the training split (a label of 200 among 0-9 would otherwise make
+ * 201 classes, 190 of them empty, and every downstream accuracy would be off).
+ */
+function checkLabelRange(
+  labels: Uint8Array,
+  count: number,
+  maxLabel: number,
+  maxAt: number,
+  labelsFile: string,
+  named: string[] | undefined,
+  split: 'train' | 'test',
+  dir: string,
+): void {
+  // The label bytes start after the 8-byte header of a 1-dimensional IDX file.
+  const offset = 8 + maxAt;
+  if (named) {
+    if (maxLabel >= named.length) {
+      throw new DataError(
+        labelsFile,
+        `record ${maxAt} has label ${maxLabel}, but classes.txt names ${named.length} classes (0-${named.length - 1})`,
+        `Add the missing class names to ${join(dir, 'classes.txt')}, or fix the labels`,
+        offset,
+      );
+    }
+    return;
+  }
+  if (split !== 'train') return;
+  const seen = new Uint8Array(maxLabel + 1);
+  for (let i = 0; i < count; i++) seen[labels[i]] = 1;
+  const missing: number[] = [];
+  seen.forEach((s, c) => {
+    if (!s) missing.push(c);
+  });
+  if (missing.length > 0) {
+    const shown = missing.slice(0, 5).join(', ') + (missing.length > 5 ? ', …' : '');
+    throw new DataError(
+      labelsFile,
+      `labels go up to ${maxLabel} (record ${maxAt}) but ${missing.length} of the values 0-${maxLabel} ` +
+        `have no images (${shown}): labels must be class numbers 0..K-1`,
+      `Renumber the labels 0..K-1, or add ${join(dir, 'classes.txt')} with one name per label value`,
+      offset,
+    );
+  }
 }

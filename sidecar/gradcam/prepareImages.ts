@@ -7,8 +7,8 @@
  */
 import { loadConfigFileAsync } from '../config/loadConfigFile';
 import { basename } from 'node:path';
-import { PNG } from 'pngjs';
-import { DataError, type ImageDataset } from '../data/dataset';
+import { decodeImage } from '../data/decodeImage';
+import type { ImageDataset } from '../data/dataset';
 import { ParamsError } from '../inspect/errors';
 import type { Raster } from '../inspect/png';
 import { loadSplit, rasterAt, readImageFile } from '../inspect/source';
@@ -71,17 +71,10 @@ function withChannels(img: Raster, channels: number): Raster {
   return { data, height: img.height, width: img.width, channels };
 }
 
-function decodePngBase64(base64: string, name: string): Raster {
-  let png: PNG;
-  try {
-    png = PNG.sync.read(Buffer.from(base64, 'base64'));
-  } catch (error) {
-    throw new DataError(name, `is not a PNG (${(error as Error).message})`, 'Give PNG images');
-  }
-  const n = png.width * png.height;
-  const data = new Uint8Array(n * 3);
-  for (let p = 0; p < n; p++) data.set(png.data.subarray(4 * p, 4 * p + 3), 3 * p);
-  return { data, height: png.height, width: png.width, channels: 3 };
+/** A client's base64 PNG: the one decoder, so its dimensions are bounded before decoding. */
+async function decodePngBase64(base64: string, name: string): Promise<Raster> {
+  const decoded = await decodeImage(Buffer.from(base64, 'base64'), name);
+  return { data: decoded.data, height: decoded.height, width: decoded.width, channels: 3 };
 }
 
 /** The images a request names, at their own size. */
@@ -113,10 +106,12 @@ export async function sourceImages(
     case 'png':
       if (images.images.length > MAX_IMAGES)
         throw new ParamsError(`at most ${MAX_IMAGES} images at a time`);
-      return images.images.map((b64, i) => {
-        const name = images.names?.[i] ?? `image ${i + 1}`;
-        return { raster: decodePngBase64(b64, basename(name)), name };
-      });
+      return Promise.all(
+        images.images.map(async (b64, i) => {
+          const name = images.names?.[i] ?? `image ${i + 1}`;
+          return { raster: await decodePngBase64(b64, basename(name)), name };
+        }),
+      );
   }
 }
 

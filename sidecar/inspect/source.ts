@@ -4,14 +4,15 @@
  * datasets load with the same options as training, so a preview shows the run's images.
  */
 import { readFile } from 'node:fs/promises';
-import { extname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { ConfigError } from '../config/configError';
 import { loadConfigFileAsync } from '../config/loadConfigFile';
 import { DataError, loadDataset, type ImageDataset } from '../data/dataset';
-import { decodePng, type DecodedImage } from '../data/folder';
-import { decodeJpeg, loadOptionsFor } from '../data/loadOptions';
+import { decodeImage } from '../data/decodeImage';
+import { loadOptionsFor } from '../data/loadOptions';
 import { selectSubset } from '../data/subset';
 import type { DatasetSplit, ImageSource, ScaleNetConfig } from '../protocol';
+import { ParamsError } from './errors';
 import type { Raster } from './png';
 
 /** A resolved config and the file its errors name. */
@@ -20,8 +21,46 @@ export interface SourceConfig {
   file: string;
 }
 
+const SOURCE_SHAPES =
+  '{ "kind": "config", "configPath": "…" }, { "kind": "data", "data": {…}, "baseDir": "…" } ' +
+  'or { "kind": "files", "paths": ["…"] }';
+
+/**
+ * The source parameter as JSON-RPC delivered it: anything may arrive (`null`, a string,
+ * a kind with its fields missing), and each is a parameter error that shows the shapes.
+ */
+export function checkSource(source: unknown): ImageSource {
+  if (typeof source !== 'object' || source === null || Array.isArray(source)) {
+    throw new ParamsError(`source must be one of ${SOURCE_SHAPES}; got ${JSON.stringify(source)}`);
+  }
+  const s = source as Record<string, unknown>;
+  const bad = (what: string) =>
+    new ParamsError(
+      `source of kind "${String(s.kind)}" needs ${what}; the shapes: ${SOURCE_SHAPES}`,
+    );
+  switch (s.kind) {
+    case 'config':
+      if (typeof s.configPath !== 'string' || s.configPath === '') throw bad('a configPath string');
+      return source as ImageSource;
+    case 'data':
+      if (typeof s.data !== 'object' || s.data === null) throw bad('a data object');
+      if (typeof s.baseDir !== 'string') throw bad('a baseDir string');
+      return source as ImageSource;
+    case 'files':
+      if (!Array.isArray(s.paths) || s.paths.some((p) => typeof p !== 'string' || p === '')) {
+        throw bad('paths, an array of file paths');
+      }
+      return source as ImageSource;
+    default:
+      throw new ParamsError(
+        `source.kind must be "config", "data" or "files"; got ${JSON.stringify(s.kind)}`,
+      );
+  }
+}
+
 /** The config of a dataset source; undefined for files. */
-export async function configOf(source: ImageSource): Promise<SourceConfig | undefined> {
+export async function configOf(unchecked: ImageSource): Promise<SourceConfig | undefined> {
+  const source = checkSource(unchecked);
   switch (source.kind) {
     case 'config':
       return {
@@ -73,9 +112,7 @@ export function rasterAt(ds: ImageDataset, index: number): Raster {
   };
 }
 
-const JPEG = new Set(['.jpg', '.jpeg']);
-
-/** A PNG or JPEG file as RGB (alpha dropped, as the folder loader does). */
+/** A PNG or JPEG file as RGB (alpha dropped, as the folder loader does; same decoder). */
 export async function readImageFile(file: string): Promise<Raster> {
   let bytes: Buffer;
   try {
@@ -87,22 +124,6 @@ export async function readImageFile(file: string): Promise<Raster> {
       'Check the path of the image',
     );
   }
-  let decoded: DecodedImage;
-  try {
-    decoded = JPEG.has(extname(file).toLowerCase()) ? decodeJpeg(bytes) : decodePng(bytes);
-  } catch (error) {
-    throw new DataError(
-      file,
-      `cannot be decoded as ${JPEG.has(extname(file).toLowerCase()) ? 'JPEG' : 'PNG'} (${(error as Error).message})`,
-      'Give PNG or baseline JPEG files',
-    );
-  }
-  const n = decoded.width * decoded.height;
-  const data = new Uint8Array(n * 3);
-  for (let p = 0; p < n; p++) {
-    data[3 * p] = decoded.data[4 * p];
-    data[3 * p + 1] = decoded.data[4 * p + 1];
-    data[3 * p + 2] = decoded.data[4 * p + 2];
-  }
-  return { data, height: decoded.height, width: decoded.width, channels: 3 };
+  const decoded = await decodeImage(bytes, file);
+  return { data: decoded.data, height: decoded.height, width: decoded.width, channels: 3 };
 }

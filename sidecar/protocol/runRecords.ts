@@ -6,7 +6,7 @@ import type { RunError } from './errors';
 
 export type RunStatus = 'completed' | 'stopped' | 'failed';
 
-/** One line of metrics.jsonl. */
+/** One line of metrics.jsonl (one per stage, epoch, step and metric: metricsLog.ts). */
 export interface MetricRecord {
   run: string;
   stage: number;
@@ -30,5 +30,9 @@ export interface RunSummary {
   metrics: Record<string, number>;
   /** Checkpoint folder (relative to the run folder) a resume starts from. */
   latestCheckpoint?: string;
+  /** Length of metrics.jsonl when latestCheckpoint was written: a resume truncates to it. */
+  metricsBytes?: number;
+  /** What the data could not give as configured and was clamped (data/budgets.ts). */
+  notes?: string[];
   error?: RunError;
 }

@@ -6,10 +6,12 @@
  *
  *   <runsDir>/<name>-<yyyymmdd-hhmmss>/
  *     config.json     the resolved config (written first: it marks a run folder)
- *     metrics.jsonl   one MetricRecord a line
+ *     metrics.jsonl   one MetricRecord a line, one per key (metricsLog.ts)
  *     summary.json    a RunSummary, rewritten atomically as the run goes
  *     subset.json     the training and held-out image indices
  *     checkpoints/    one folder per checkpoint (written atomically)
+ *     classifiers/    the fine-tuned classifier of each label budget (finetune@<labels>/)
+ *     run.lock        while a process trains the run: its pid and host
  *
  * Imported by path (`sidecar/protocol/runStore`), not through the protocol index: it
  * reads the file system, and the webviews import the index.

@@ -19,7 +19,8 @@ import {
 } from '../protocol';
 import { resolveRunsDir } from '../protocol/runStore';
 import { describeFailure } from './failures';
-import { createRunDir, readRunConfig } from '../runs/runStore';
+import { openRunFolder, type OpenedRun } from '../runs/openRun';
+import type { RunLock } from '../runs/runLock';
 import { executeRun } from './executeRun';
 
 export interface ActiveRunsHooks {
@@ -52,27 +53,31 @@ export class ActiveRuns {
 
   constructor(private readonly hooks: ActiveRunsHooks) {}
 
-  start(params: RunStartParams): RunStartResult {
-    const busy = [...this.active.keys()][0];
+  private starting = false;
+
+  async start(params: RunStartParams): Promise<RunStartResult> {
+    const busy = [...this.active.keys()][0] ?? (this.starting ? 'starting' : undefined);
     if (busy) {
       throw new StateError(
         ErrorCodes.runActive,
         `Run ${busy} is still active in this sidecar; stop it before starting another.`,
       );
     }
-    let config: ScaleNetConfig;
-    let runDir: string;
-    if (params.resume) {
-      runDir = params.resume;
-      config = readRunConfig(runDir);
-    } else {
-      config = loadConfigFile(params.configPath, params.config);
-      checkBackend(config, params.configPath, this.hooks.backendName());
-      const runsDir =
-        params.runsDir ??
-        resolveRunsDir({ configDir: dirname(params.configPath), configRunsDir: config.runsDir });
-      runDir = createRunDir(runsDir, config);
+    this.starting = true;
+    let opened: OpenedRun;
+    try {
+      opened = await openRunFolder(params, () => {
+        const config = loadConfigFile(params.configPath, params.config);
+        checkBackend(config, params.configPath, this.hooks.backendName());
+        const runsDir =
+          params.runsDir ??
+          resolveRunsDir({ configDir: dirname(params.configPath), configRunsDir: config.runsDir });
+        return { config, runsDir };
+      });
+    } finally {
+      this.starting = false;
     }
+    const { runDir, config, lock } = opened;
     const runId = basename(runDir);
     const controller = new AbortController();
     const done = this.execute(
@@ -82,6 +87,7 @@ export class ActiveRuns {
       params.configPath,
       controller.signal,
       Boolean(params.resume),
+      lock,
     ).finally(() => this.active.delete(runId));
     this.active.set(runId, { runId, runDir, controller, done });
     return { runId, runDir, config };
@@ -94,6 +100,7 @@ export class ActiveRuns {
     configFile: string,
     signal: AbortSignal,
     resume: boolean,
+    lock: RunLock,
   ) {
     // Let the run/start response go out before the first heavy synchronous work.
     await new Promise((r) => setImmediate(r));
@@ -108,8 +115,11 @@ export class ActiveRuns {
         backendLabel: this.hooks.backendLabel(),
         onProgress: (p) => this.hooks.onProgress({ runId, ...p }),
       });
+      // Unlocked before the news: a client resuming on run/finished finds the run free.
+      await lock.release();
       this.hooks.onFinished({ runId, runDir, ...result });
     } catch (error) {
+      await lock.release();
       this.hooks.onFinished({
         runId,
         runDir,

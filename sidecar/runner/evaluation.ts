@@ -5,6 +5,7 @@
  * `finetune@<labels>/accuracy`, `linear@<labels>/<block>/accuracy`.
  */
 import type * as tf from '@tensorflow/tfjs';
+import { labelBudgets } from '../data/budgets';
 import type { ImageDataset } from '../data/dataset';
 import { selectSubset } from '../data/subset';
 import { finetune } from '../eval/finetune';
@@ -118,7 +119,10 @@ export async function evaluateDownstream(
     Object.assign(results, values);
     hooks.onMetrics(values);
   };
-  const count = ft.labels.length + linear.labels.length;
+  // Budgets beyond the data are clamped (budgets.ts notes it) and named by what is used.
+  const finetuneBudgets = labelBudgets(ft.labels, train.count);
+  const linearBudgets = labelBudgets(linear.labels, train.count);
+  const count = finetuneBudgets.length + linearBudgets.length;
   let index = 0;
   const task = (name: string, fraction: number): EvaluationTaskProgress => ({
     index,
@@ -126,7 +130,7 @@ export async function evaluateDownstream(
     name,
     fraction: Math.min(1, Math.max(0, fraction)),
   });
-  for (const labels of ft.labels) {
+  for (const labels of finetuneBudgets) {
     const what = `fine-tune, ${labels} labels`;
     hooks.onStatus(`${what}: starting`, task(what, 0));
     const result = await finetune(model, train, sets.test, prep, {
@@ -158,7 +162,7 @@ export async function evaluateDownstream(
     record({ [`finetune@${labels}/accuracy`]: result.testAccuracy });
     index++;
   }
-  for (const labels of linear.labels) {
+  for (const labels of linearBudgets) {
     const what = `linear probe, ${labels} labels`;
     const trainIndices = selectSubset(train.labels, {
       limit: labels >= train.count ? undefined : labels,

@@ -15,6 +15,7 @@ import {
   MetricsLog,
   SUBSET_FILE,
   readSummary,
+  truncateMetricsToCheckpoint,
   writeSummary,
   type RunSummary,
 } from '../runs/runStore';
@@ -32,6 +33,7 @@ import { modelSpecOf } from '../models/modelSpec';
 import { loadPreparedData } from '../train/stageData';
 import { checkInputSizes } from './inputSizes';
 import { etaPlanOf, RunEta } from '../train/runEta';
+import { reportDataNotes } from '../runs/dataNotes';
 import { throttleLatest } from '../util/throttle';
 
 export interface ExecuteRunOptions {
@@ -124,9 +126,12 @@ async function trainAndEvaluate(
     config,
     ownSubset ? subsetFile : config.data.subset,
     dirname(options.configFile),
+    options.configFile,
   );
   let model: tf.LayersModel | undefined;
   try {
+    // What the data could not give as configured (budgets clamped): logged and noted.
+    reportDataNotes(runId, data.notes, (notes) => saveSummary({ notes }));
     if (!ownSubset) writeFileAtomic(subsetFile, serializeSubset(data.subset));
     checkInputSizes(config, data.sizeAt(1), options.configFile);
     // One estimate of the time left for the whole run, fed by every report (throttled or not).
@@ -152,6 +157,8 @@ async function trainAndEvaluate(
       model = method.buildModel(config, modelSpecOf(config.model));
     }
     const trained = model;
+    // Epochs after the checkpoint are trained again: their old records go first.
+    if (options.resume) truncateMetricsToCheckpoint(runDir, summary);
     const metrics = new MetricsLog(join(runDir, METRICS_FILE), runId);
     const sets = evaluationSets(data);
     const knn = config.evaluation.knn.enabled;
@@ -172,7 +179,11 @@ async function trainAndEvaluate(
         progress.flush();
         const dir = join(runDir, CHECKPOINTS_DIR, label);
         await saveCheckpoint(dir, { model: trained, optimizer, state });
-        saveSummary({ latestCheckpoint: relative(runDir, dir), metrics: state.metrics });
+        saveSummary({
+          latestCheckpoint: relative(runDir, dir),
+          metrics: state.metrics,
+          metricsBytes: metrics.length,
+        });
       },
     };
     const result = await runStageLoop(run, method.task(config, data, trained));

@@ -1,10 +1,22 @@
 /**
  * Writing and reading run folders. Their layout and records are a published contract
- * (protocol/runStore.ts), shared with the CLI and the extension.
+ * (protocol/runStore.ts, protocol/metricsLog.ts), shared with the CLI and the extension;
+ * while a process trains a run, run.lock holds its pid (runLock.ts).
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  appendFileSync,
+  existsSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  truncateSync,
+} from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { ConfigError } from '../config/configError';
+import { resolveConfig } from '../config/resolveConfig';
 import type { ScaleNetConfig } from '../protocol';
+import { parseMetricsLog } from '../protocol/metricsLog';
 import {
   CHECKPOINTS_DIR,
   CONFIG_FILE,
@@ -34,27 +46,142 @@ function timestamp(now: Date): string {
   );
 }
 
-/** Creates a new, unique run folder and writes the resolved config into it. */
-export function createRunDir(runsDir: string, config: ScaleNetConfig, now = new Date()): string {
-  mkdirSync(runsDir, { recursive: true });
+/**
+ * `mkdir -p` one level at a time. Node's own `recursive: true` never returns under
+ * /proc (mkdir there answers ENOENT for a parent that exists, and it retries forever);
+ * here a level that cannot be made after its parent exists is an error.
+ */
+async function makeFolders(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+    return;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      if ((await stat(dir)).isDirectory()) return;
+      throw error;
+    }
+    if (code !== 'ENOENT' || dirname(dir) === dir) throw error;
+  }
+  await makeFolders(dirname(dir));
+  try {
+    await mkdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
+/** Suffixes tried after `<name>-<time>` before giving up (18 starts in one second need 18). */
+const MAX_SUFFIX = 1000;
+
+/**
+ * Creates a new, unique run folder and writes the resolved config into it. The leaf is
+ * made with a plain mkdir, which fails with EEXIST when another process made the same
+ * name first, so simultaneous starts each get their own folder (`-2`, `-3`, …). Async:
+ * a client-given runsDir (e.g. under /proc) must not block the event loop.
+ */
+export async function createRunDir(
+  runsDir: string,
+  config: ScaleNetConfig,
+  now = new Date(),
+): Promise<string> {
+  await makeFolders(runsDir);
   const base = `${config.name}-${timestamp(now)}`;
-  let dir = join(runsDir, base);
-  for (let n = 2; existsSync(dir); n++) dir = join(runsDir, `${base}-${n}`);
-  mkdirSync(join(dir, CHECKPOINTS_DIR), { recursive: true });
-  writeFileAtomic(join(dir, CONFIG_FILE), JSON.stringify(config, null, 2) + '\n');
+  let dir: string | undefined;
+  for (let n = 1; !dir; n++) {
+    const candidate = join(runsDir, n === 1 ? base : `${base}-${n}`);
+    try {
+      await mkdir(candidate);
+      dir = candidate;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || n >= MAX_SUFFIX) throw error;
+    }
+  }
+  await mkdir(join(dir, CHECKPOINTS_DIR));
+  // Same folder, so the rename is atomic: listRuns never sees a half-written config.
+  const temp = join(dir, `.${CONFIG_FILE}.tmp-${process.pid}`);
+  try {
+    await writeFile(temp, JSON.stringify(config, null, 2) + '\n');
+    await rename(temp, join(dir, CONFIG_FILE));
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
   return dir;
 }
 
+/**
+ * The config stored in a run folder, checked as a config file is: a run folder whose
+ * config.json was edited into something else is a ConfigError naming that file.
+ */
 export function readRunConfig(runDir: string): ScaleNetConfig {
-  return JSON.parse(readFileSync(join(runDir, CONFIG_FILE), 'utf8')) as ScaleNetConfig;
+  const file = join(runDir, CONFIG_FILE);
+  return checkRunConfig(
+    readConfigText(file, () => readFileSync(file, 'utf8')),
+    file,
+  );
+}
+
+/** readRunConfig without blocking: for a run folder a client names (resume). */
+export async function readRunConfigAsync(runDir: string): Promise<ScaleNetConfig> {
+  const file = join(runDir, CONFIG_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+  return checkRunConfig(text, file);
+}
+
+function readConfigText(file: string, read: () => string): string {
+  try {
+    return read();
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+}
+
+function unreadable(file: string, error: unknown): ConfigError {
+  return new ConfigError(
+    file,
+    '',
+    `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    'Resume a run folder made by ScaleNet (it holds config.json), or start a new run.',
+  );
+}
+
+function checkRunConfig(text: string, file: string): ScaleNetConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(
+      file,
+      '',
+      `is not JSON (${(error as Error).message})`,
+      'Restore the config.json ScaleNet wrote into the run folder, or start a new run.',
+    );
+  }
+  // The stored config is already resolved (absolute paths); resolving it again checks it.
+  return resolveConfig(raw, file);
 }
 
 /** Appends metric lines; each append is one write, so a crash loses at most the last line. */
 export class MetricsLog {
+  private bytes: number;
+
   constructor(
     private readonly file: string,
     private readonly runId: string,
-  ) {}
+  ) {
+    this.bytes = existsSync(file) ? dropTornTail(file) : 0;
+  }
+
+  /** The file's length so far: stored with a checkpoint, so a resume can cut back to it. */
+  get length(): number {
+    return this.bytes;
+  }
 
   append(stage: number, epoch: number, step: number, values: Record<string, number>): void {
     const time = new Date().toISOString();
@@ -69,24 +196,51 @@ export class MetricsLog {
         time,
       } satisfies MetricRecord),
     );
-    if (lines.length > 0) appendFileSync(this.file, lines.join('\n') + '\n');
+    if (lines.length === 0) return;
+    const text = lines.join('\n') + '\n';
+    appendFileSync(this.file, text);
+    this.bytes += Buffer.byteLength(text);
   }
 }
 
-/** Reads metrics.jsonl, skipping a torn last line left by a crash. */
+/**
+ * A killed writer can leave half a line at the end; appending to it would glue the next
+ * record onto it and lose both. Cuts the file back to its last whole line; its length.
+ */
+function dropTornTail(file: string): number {
+  const bytes = readFileSync(file);
+  const end = bytes.lastIndexOf(0x0a) + 1;
+  if (end < bytes.length) truncateSync(file, end);
+  return end;
+}
+
+/**
+ * Before a resume: metrics.jsonl back to what it held when the checkpoint was written,
+ * so the epochs the resumed run redoes are logged once, not twice. Runs from before
+ * `metricsBytes` existed are rewritten to one record per key instead.
+ */
+export function truncateMetricsToCheckpoint(runDir: string, summary: RunSummary | undefined): void {
+  const file = join(runDir, METRICS_FILE);
+  if (!existsSync(file)) return;
+  const size = statSync(file).size;
+  // No checkpoint: the resumed run starts over, so none of the old records stay.
+  const keep = summary?.latestCheckpoint ? summary.metricsBytes : 0;
+  if (keep !== undefined) {
+    if (keep < size) truncateSync(file, keep);
+    return;
+  }
+  const records = parseMetricsLog(readFileSync(file, 'utf8'));
+  writeFileAtomic(
+    file,
+    records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : ''),
+  );
+}
+
+/** Reads metrics.jsonl: one record per key (the last), a torn last line skipped. */
 export function readMetrics(runDir: string): MetricRecord[] {
   const file = join(runDir, METRICS_FILE);
   if (!existsSync(file)) return [];
-  const records: MetricRecord[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      records.push(JSON.parse(line) as MetricRecord);
-    } catch {
-      // A half-written line from a killed process: everything before it is intact.
-    }
-  }
-  return records;
+  return parseMetricsLog(readFileSync(file, 'utf8'));
 }
 
 export function writeSummary(runDir: string, summary: RunSummary): void {

@@ -7,6 +7,7 @@
 import { loadDataset, type ImageDataset } from '../data/dataset';
 import { loadOptionsFor } from '../data/loadOptions';
 import { readFileSync } from 'node:fs';
+import { budgetNotes, checkBatchSize, checkPerClass } from '../data/budgets';
 import { DataError } from '../data/errors';
 import { selectSubset } from '../data/subset';
 import { parseSubset, type SubsetRecord } from '../data/subsetFile';
@@ -26,6 +27,8 @@ export interface PreparedData {
   trainIndices: Int32Array;
   heldOutIndices: Int32Array;
   stepsPerEpoch: number;
+  /** Budgets the data could not give in full, clamped: for the log and the run summary. */
+  notes: string[];
   sizeAt(alpha: number): number;
   dispose?: () => void;
 }
@@ -97,22 +100,22 @@ export async function loadPreparedData(
   config: ScaleNetConfig,
   reuse: string | undefined,
   configDir: string,
+  /** The config file its errors name. */
+  configFile = '(config)',
 ): Promise<PreparedData> {
   const { data, pretext } = config;
   const [train, test] = await Promise.all([
     loadDataset(data, configDir, 'train', loadOptionsFor(data)),
     loadDataset(data, configDir, 'test', loadOptionsFor(data)),
   ]);
+  if (!reuse) checkPerClass(data.perClass, train, configFile);
   const subset = chooseSubset(config, train, test, reuse);
   const trainIndices = Int32Array.from(subset.indices);
   const heldOutIndices = Int32Array.from(subset.heldOut);
-  if (trainIndices.length < pretext.batchSize) {
-    throw new Error(
-      `Only ${trainIndices.length} training images for batch size ${pretext.batchSize}: lower pretext.batchSize or raise data.limit.`,
-    );
-  }
+  checkBatchSize(pretext.batchSize, trainIndices.length, config, configFile);
   return {
     config,
+    notes: budgetNotes(config, train, test),
     subset,
     train,
     test,

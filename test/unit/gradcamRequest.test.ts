@@ -65,7 +65,7 @@ describe('gradcam/compute on a run folder', () => {
       },
       join(runsDir, 'cam.scalenet.json'),
     );
-    runDir = createRunDir(runsDir, config);
+    runDir = await createRunDir(runsDir, config);
     // The run's pretext subset (data/subsetFile.ts, version 1): its stats standardise inputs.
     const indices = Array.from({ length: 64 }, (_, i) => 2 * i);
     writeFileSync(

@@ -46,8 +46,12 @@ const config = (seed: number) =>
   }) as unknown as ScaleNetConfig;
 
 /** A run folder written by the sidecar's run store, as an earlier session left it. */
-function makeRun(minute: number, seed: number, summary: Partial<RunSummary>): string {
-  const dir = createRunDir(runsDir, config(seed), new Date(2026, 10, 1, 12, minute));
+async function makeRun(
+  minute: number,
+  seed: number,
+  summary: Partial<RunSummary>,
+): Promise<string> {
+  const dir = await createRunDir(runsDir, config(seed), new Date(2026, 10, 1, 12, minute));
   writeSummary(dir, {
     runId: dir.split('/').pop()!,
     name: 'demo',
@@ -61,20 +65,28 @@ function makeRun(minute: number, seed: number, summary: Partial<RunSummary>): st
   return dir;
 }
 
-const completed1 = makeRun(1, 1, {
-  metrics: { 'pretext/accuracy': 0.8, 'finetune@400/accuracy': 0.7 },
+// Written before the tests (createRunDir is async; this file is CommonJS, so no top-level await).
+let completed1 = '';
+let completed2 = '';
+let stopped = '';
+let interrupted = '';
+let failed = '';
+before(async () => {
+  completed1 = await makeRun(1, 1, {
+    metrics: { 'pretext/accuracy': 0.8, 'finetune@400/accuracy': 0.7 },
+  });
+  completed2 = await makeRun(2, 2, {
+    metrics: { 'pretext/accuracy': 0.9, 'finetune@400/accuracy': 0.74 },
+  });
+  stopped = await makeRun(3, 3, { status: 'stopped', latestCheckpoint: 'checkpoints/stage1' });
+  // "running" by a process that is gone: the sidecar reports it as interrupted.
+  interrupted = await makeRun(4, 4, {
+    status: 'running',
+    pid: 2 ** 22 + 17,
+    latestCheckpoint: 'checkpoints/stage1',
+  });
+  failed = await makeRun(5, 5, { status: 'failed' });
 });
-const completed2 = makeRun(2, 2, {
-  metrics: { 'pretext/accuracy': 0.9, 'finetune@400/accuracy': 0.74 },
-});
-const stopped = makeRun(3, 3, { status: 'stopped', latestCheckpoint: 'checkpoints/stage1' });
-// "running" by a process that is gone: the sidecar reports it as interrupted.
-const interrupted = makeRun(4, 4, {
-  status: 'running',
-  pid: 2 ** 22 + 17,
-  latestCheckpoint: 'checkpoints/stage1',
-});
-const failed = makeRun(5, 5, { status: 'failed' });
 
 function tree(): views.TreeProvider {
   const provider = views.views.trees.get('scalenet.runs');

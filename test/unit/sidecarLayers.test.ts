@@ -16,9 +16,9 @@ const SIDECAR = resolve(import.meta.dirname, '../../sidecar');
 /** Top to bottom; `.` is the sidecar's own top-level files (main, lifecycle, version). */
 export const LAYERS: readonly (readonly string[])[] = [
   ['.'],
-  ['runner'],
+  ['runner', 'rpc'],
   ['methods'],
-  ['train', 'eval', 'gradcam', 'inspect'],
+  ['train', 'eval', 'gradcam', 'inspect', 'export'],
   ['data', 'runs'],
   ['backend', 'config', 'transforms', 'models'],
   ['protocol', 'util'],

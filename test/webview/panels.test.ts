@@ -312,7 +312,7 @@ describe('attention maps webview', { skip }, () => {
         },
         join(runsDir, `${name}.scalenet.json`),
       );
-      const dir = createRunDir(runsDir, config);
+      const dir = await createRunDir(runsDir, config);
       const model = buildModel(
         { arch: 'resnet', blocks: [1, 1], widths: [4, 8] },
         { inputChannels: 1, classes: 4, seed },
