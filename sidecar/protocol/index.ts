@@ -217,3 +217,4 @@ export namespace RunsListRequest {
 
 export * from './inspect';
 export * from './gradcam';
+export * from './export';

@@ -20,6 +20,7 @@ import {
   type RunSummary,
 } from '../runs/runStore';
 import { writeFileAtomic } from '../util/atomicWrite';
+import { saveClassifier } from '../export/classifierStore';
 import { buildSimclrModel } from '../simclr/projectionHead';
 import { trainSimclr } from '../simclr/trainSimclr';
 import { trainPretext, type TrainerState } from './pretext';
@@ -124,6 +125,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
         signal,
         onStatus: (message) => progress.push(statusProgress(config, 'evaluating', message)),
         onMetrics: (values) => metrics.append(lastStage, 0, 0, values),
+        keepClassifier: (kept) => saveClassifier(runDir, kept),
       });
       Object.assign(result.metrics, downstream);
     }
