@@ -110,3 +110,31 @@ export namespace GradcamComputeRequest {
     method,
   );
 }
+
+export interface GradcamModelsParams {
+  /** Absolute path of a run folder. */
+  runDir: string;
+}
+
+export interface GradcamClassifierInfo {
+  /** The label budget; pass it as `labels` with `model: 'classifier'`. */
+  labels: number;
+  classNames: string[];
+  testAccuracy: number;
+  inputSize: number;
+}
+
+export interface GradcamModelsResult {
+  /** Pretext checkpoint folders under checkpoints/ (`stage1`, `latest`, ...), sorted. */
+  checkpoints: string[];
+  /** The fine-tuned classifiers the run kept, by ascending label budget. */
+  classifiers: GradcamClassifierInfo[];
+}
+
+/** Client → sidecar: what a run offers to explain (for the viewer's model/class choice). */
+export namespace GradcamModelsRequest {
+  export const method = 'gradcam/models' as const;
+  export const type = new RequestType<GradcamModelsParams, GradcamModelsResult, LocatedErrorData>(
+    method,
+  );
+}

@@ -22,6 +22,7 @@ import { loadModel } from '../../sidecar/models/modelIO';
 import { outputsModel } from '../../sidecar/models/buildModel';
 import {
   GradcamComputeRequest,
+  GradcamModelsRequest,
   RunStartRequest,
   ShutdownRequest,
   type GradcamComputeResult,
@@ -134,6 +135,18 @@ describe('classifier checkpoints, Grad-CAM of the classifier, embed/export/predi
     }
   });
 
+  it('gradcam/models tells the viewer which checkpoints and classifiers a run offers', async () => {
+    const models = await sidecar.connection.sendRequest(GradcamModelsRequest.type, {
+      runDir: runs.scalenet,
+    });
+    assert.deepEqual(models.checkpoints, ['stage1', 'stage2']);
+    assert.deepEqual(
+      models.classifiers.map((c) => c.labels),
+      BUDGETS,
+    );
+    assert.equal(models.classifiers[0].classNames[8], 'Bag');
+  });
+
   it('Grad-CAM of the classifier explains the named class, and differs from the pretext map', async () => {
     const runDir = runs.scalenet;
     const images = { kind: 'dataset' as const, indices: [0, 1, 2, 3] };
@@ -160,12 +173,19 @@ describe('classifier checkpoints, Grad-CAM of the classifier, embed/export/predi
     assert.ok(bag.checkpoint.endsWith(join('classifiers', 'finetune@200')), bag.checkpoint);
     assert.equal(pretext.model, 'pretext');
     assert.deepEqual(pretext.classNames, ['0°', '90°', '180°', '270°']);
-    const diff = (a: GradcamComputeResult, b: GradcamComputeResult) =>
-      Math.max(
-        ...a.images.flatMap((img, i) =>
-          img.maps.map((m, s) => maxAbsDiff(m.cam, b.images[i].maps[s].cam)),
-        ),
+    // Mean |difference| per pixel over every image and stage (maps are 0..1 each).
+    const diff = (a: GradcamComputeResult, b: GradcamComputeResult) => {
+      let sum = 0;
+      let n = 0;
+      a.images.forEach((img, i) =>
+        img.maps.forEach((m, s) => {
+          const other = b.images[i].maps[s].cam;
+          m.cam.forEach((v, p) => (sum += Math.abs(v - other[p])));
+          n += m.cam.length;
+        }),
       );
+      return sum / n;
+    };
     for (const img of bag.images) {
       assert.equal(img.target.name, 'Bag');
       assert.equal(img.target.index, 8);
@@ -174,9 +194,9 @@ describe('classifier checkpoints, Grad-CAM of the classifier, embed/export/predi
     const vsPretext = diff(bag, pretext);
     const vsTrouser = diff(bag, trouser);
     console.log(
-      `max |cam difference|: classifier Bag vs pretext 0° ${vsPretext.toFixed(3)}, Bag vs Trouser ${vsTrouser.toFixed(3)}`,
+      `mean |cam difference|: classifier Bag vs pretext 0° ${vsPretext.toFixed(3)}, Bag vs Trouser ${vsTrouser.toFixed(3)}`,
     );
-    assert.ok(vsPretext > 0.1, `classifier vs pretext maps differ by ${vsPretext}`);
+    assert.ok(vsPretext > 0.05, `classifier vs pretext maps differ by ${vsPretext}`);
     assert.ok(vsTrouser > 0.05, `two target classes differ by ${vsTrouser}`);
     // An unknown class is a named error, not an internal one.
     await assert.rejects(explain('Zebra'), /Zebra.*not a class.*T-shirt\/top/);

@@ -18,6 +18,7 @@ import {
   saveClassifier,
 } from '../../sidecar/export/classifierStore';
 import { computeGradcam } from '../../sidecar/gradcam/computeGradcam';
+import { runModels } from '../../sidecar/gradcam/runModels';
 import { buildModel } from '../../sidecar/models/buildModel';
 import { saveCheckpoint } from '../../sidecar/runs/checkpoint';
 import { createRunDir } from '../../sidecar/runs/runStore';
@@ -90,6 +91,23 @@ describe('kept classifiers and their Grad-CAM', () => {
     assert.deepEqual(loaded.info.stats, { mean: [70], std: [80] });
     loaded.model.dispose();
     fresh.dispose();
+  });
+
+  it('gradcam/models lists the checkpoints and the kept classifiers with their class names', () => {
+    const models = runModels({ runDir });
+    assert.deepEqual(models.checkpoints, ['stage1']);
+    assert.deepEqual(
+      models.classifiers.map((c) => [c.labels, c.classNames.length, c.inputSize]),
+      [
+        [20, 10, 28],
+        [50, 10, 28],
+      ],
+    );
+    assert.deepEqual(runModels({ runDir: bare }).classifiers, []);
+    assert.throws(
+      () => runModels({ runDir: runsDir }),
+      /has no config.json. Give the folder of a run/,
+    );
   });
 
   it('explains a class by name with the class names as outputs, leaving no tensor behind', async () => {
