@@ -264,6 +264,27 @@ describe('classifier checkpoints, Grad-CAM of the classifier, embed/export/predi
       assert.equal(row[1], `test/${indices[i]}`);
       assert.equal(Number(row[2]), test.labels[indices[i]]);
     });
+
+    // The same test images as PNG files in a folder: the same features, row for row.
+    const folder = join(workDir, 'emb-files');
+    mkdirSync(folder, { recursive: true });
+    const picked = Array.from(indices.slice(0, 8));
+    picked.forEach((index) =>
+      writeFileSync(join(folder, `${String(index).padStart(5, '0')}.png`), pngOf(test, index)),
+    );
+    const filesOut = join(workDir, 'emb', 'files.npy');
+    await scalenet('embed', runDir, folder, '--stage', '2', '--out', filesOut);
+    const fromFiles = readNpy(readFileSync(filesOut));
+    const order = [...picked].sort((a, b) => a - b);
+    const rows = Float32Array.from(
+      order.flatMap((index) => {
+        const row = Array.from(indices).indexOf(index);
+        return Array.from(npy.values.subarray(row * 16, (row + 1) * 16));
+      }),
+    );
+    const filesDiff = maxAbsDiff(fromFiles.values, rows);
+    console.log(`embed PNG folder vs split rows: max |diff| = ${filesDiff.toExponential(2)}`);
+    assert.ok(filesDiff < 1e-5, `PNG files embed differently: ${filesDiff}`);
     checkpoint.model.dispose();
   });
 
@@ -401,12 +422,7 @@ describe('classifier checkpoints, Grad-CAM of the classifier, embed/export/predi
     picked.forEach((index) => {
       const dir = join(folder, test.classNames[test.labels[index]]);
       mkdirSync(dir, { recursive: true });
-      const png = new PNG({ width: 28, height: 28 });
-      for (let p = 0; p < 784; p++) {
-        const v = test.images[index * 784 + p];
-        png.data.set([v, v, v, 255], 4 * p);
-      }
-      writeFileSync(join(dir, `${String(index).padStart(5, '0')}.png`), PNG.sync.write(png));
+      writeFileSync(join(dir, `${String(index).padStart(5, '0')}.png`), pngOf(test, index));
     });
     const filesOut = join(workDir, 'preds-files.csv');
     await scalenet('predict', runDir, folder, '--labels', '200', '--out', filesOut);
@@ -423,6 +439,16 @@ describe('classifier checkpoints, Grad-CAM of the classifier, embed/export/predi
     model.dispose();
   });
 });
+
+/** A dataset image (28x28 gray) as an RGB PNG file's bytes. */
+function pngOf(ds: ImageDataset, index: number): Buffer {
+  const png = new PNG({ width: 28, height: 28 });
+  for (let p = 0; p < 784; p++) {
+    const v = ds.images[index * 784 + p];
+    png.data.set([v, v, v, 255], 4 * p);
+  }
+  return PNG.sync.write(png);
+}
 
 /** A minimal .npy for the NumPy program's input (float32, C order). */
 function npyOf(values: Float32Array, shape: number[]): Buffer {
