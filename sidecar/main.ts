@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createMessageConnection, IPCMessageWriter, ResponseError } from 'vscode-jsonrpc/node';
 import { chooseBackend } from './backend/chooseBackend';
+import { registerExportHandlers } from './export/register';
 import { registerGradcamHandlers } from './gradcam/register';
 import { registerInspectHandlers } from './inspect/register';
 import { exitSidecar, parentPidOf, watchParent } from './lifecycle';
@@ -107,6 +108,7 @@ connection.onRequest(RunsStagesRequest.type, (params) =>
 // Seeing the data (harris/preview, data/inspect, data/preview): no backend needed.
 registerInspectHandlers(connection);
 registerGradcamHandlers(connection, () => requireBackend(GradcamComputeRequest.method));
+registerExportHandlers(connection, requireBackend);
 
 connection.onRequest(ShutdownRequest.type, async () => {
   await runs.stopAll();

@@ -221,3 +221,4 @@ export * from './results';
 export * from './runHistory';
 export * from './runRecords';
 export * from './errors';
+export * from './export';

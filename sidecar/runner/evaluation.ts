@@ -12,6 +12,7 @@ import { finetune } from '../eval/finetune';
 import { knnMonitor } from '../eval/knn';
 import { linearProbe } from '../eval/linearProbe';
 import type { EvalProgress, InputPrep, LabelledImages, SgdSchedule } from '../eval/types';
+import type { KeptClassifier } from '../export/classifierStore';
 import { buildModel } from '../models/buildModel';
 import type { DownstreamSchedule, EvaluationTaskProgress, ScaleNetConfig } from '../protocol';
 import { computeChannelStats, type ChannelStats } from '../transforms/standardize';
@@ -101,6 +102,8 @@ export interface DownstreamHooks {
    * task of how many, how far into it. */
   onStatus: (message: string, task: EvaluationTaskProgress) => void;
   onMetrics: (values: Record<string, number>) => void;
+  /** Given each fine-tuned network to keep (e.g. save); it is disposed after. */
+  keepClassifier?: (kept: KeptClassifier) => Promise<unknown>;
 }
 
 /** Fine-tune and linear-probe the pretext model for every label budget in the config. */
@@ -153,12 +156,29 @@ export async function evaluateDownstream(
           hooks.onStatus(`${what}: epoch ${p.epoch + 1}/${ft.epochs}`, task(what, fraction));
         }
       },
+      keepModel: hooks.keepClassifier !== undefined,
       onEpoch: (e) =>
         hooks.onStatus(
           `${what}: epoch ${e.epoch + 1}/${ft.epochs}, loss ${e.loss.toFixed(3)}`,
           task(what, (e.epoch + 1) / ft.epochs),
         ),
     });
+    if (result.model) {
+      try {
+        await hooks.keepClassifier?.({
+          labels,
+          model: result.model,
+          classNames: train.classNames,
+          stats: sets.stats,
+          inputSize: train.height,
+          channels: train.channels,
+          testAccuracy: result.testAccuracy,
+          trainIndices: result.trainIndices,
+        });
+      } finally {
+        result.model.dispose();
+      }
+    }
     record({ [`finetune@${labels}/accuracy`]: result.testAccuracy });
     index++;
   }

@@ -28,6 +28,7 @@ import {
   type TrainerState,
 } from '../train/stageLoop';
 import { describeFailure } from './failures';
+import { saveClassifier } from '../export/classifierStore';
 import { evaluateDownstream, evaluationSets, knnAccuracyAt } from './evaluation';
 import { modelSpecOf } from '../models/modelSpec';
 import { loadPreparedData } from '../train/stageData';
@@ -194,6 +195,7 @@ async function trainAndEvaluate(
         onStatus: (message, task) =>
           report({ ...statusProgress(config, 'evaluating', message), evaluationTask: task }),
         onMetrics: (values) => metrics.append(lastStage, 0, 0, values),
+        keepClassifier: (kept) => saveClassifier(runDir, kept),
       });
       Object.assign(result.metrics, downstream);
     }

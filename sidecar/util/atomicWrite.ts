@@ -70,6 +70,14 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   fsyncDir(dir);
 }
 
+/**
+ * True for names this module uses transiently (`x.tmp-*`, `.x.tmp-*`, `x.old-*`): code that
+ * lists a folder (e.g. the checkpoints of a run) should skip them.
+ */
+export function isAtomicLeftover(name: string): boolean {
+  return name.includes(TEMP_MARK) || name.includes(OLD_MARK);
+}
+
 /** Sibling folders of `dir` left by earlier writes: `<name>.tmp-*` and `<name>.old-*`. */
 function siblings(dir: string, mark: string): string[] {
   const parent = dirname(dir);
