@@ -11,7 +11,7 @@ import { parseInteger, parseNumber, parseNumberList } from './commands/inspectOu
 import { previewCommand, type PreviewOptions } from './commands/preview';
 import { trainCommand, type TrainOptions } from './commands/train';
 import { compareCommand, DEFAULT_RUNS_DIR, runsCommand } from './commands/runs';
-import { sweepCommand, type SweepOptions } from './commands/sweep';
+import { registerSweepCommands } from './sweepCommands';
 import type { BackendPreference } from '../sidecar/protocol';
 
 const backendOption = () =>
@@ -141,17 +141,7 @@ program
     process.exitCode = await compareCommand(runs, options);
   });
 
-program
-  .command('sweep')
-  .description('train each config once per seed, then print and save the comparison table')
-  .argument('<configs...>', 'run configs to compare, e.g. a RotNet and a ScaleNet config')
-  .option('--seeds <n>', 'seeds per config', (v) => Number.parseInt(v, 10), 3)
-  .option('--first-seed <n>', 'the first seed', (v) => Number.parseInt(v, 10), 1)
-  .option('--runs-dir <dir>', "where run folders go (default: each config's runsDir)")
-  .option('--verbose', 'print the sidecar log')
-  .action(async (configs: string[], options: SweepOptions) => {
-    process.exitCode = await sweepCommand(configs, options);
-  });
+registerSweepCommands(program);
 
 program.parseAsync().catch((error: Error) => {
   console.error(error.message);
