@@ -65,7 +65,9 @@ export function registerSweepCommands(program: Command): void {
     .argument('<sweep>', 'the *.sweep.json or its sweep folder')
     .option('--json', 'print JSON')
     .action((target: string, options: { json?: boolean }) => {
-      process.exitCode = sweepStatusCommand(target, options);
+      // `sweep` has a --json of its own (for --dry-run), which takes the flag first.
+      const json = options.json ?? sweep.opts<{ json?: boolean }>().json;
+      process.exitCode = sweepStatusCommand(target, { json });
     });
 
   sweep
