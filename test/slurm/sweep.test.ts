@@ -100,15 +100,16 @@ describe('a sweep as a Slurm job array', () => {
 
   it('a scancelled and a timed-out task resume on re-submission and end like uninterrupted runs', async () => {
     const dir = tempDir('slurm-interrupt');
-    // Long enough to outlive a 1-minute limit even alone on the node.
-    writeJson(join(dir, 'long.scalenet.json'), tinyConfig(40, 200));
+    // Long enough (~100 s alone) to outlive the warning: Slurm sends it up to a minute
+    // before the asked-for 30 s, so at 60-90 s of a 2-minute limit.
+    writeJson(join(dir, 'long.scalenet.json'), tinyConfig(100));
     const sweep = {
       name: 'long',
       base: 'long.scalenet.json',
       seeds: [5, 6],
       runsDir: 'runs',
       sweepDir: 'sweep',
-      slurm: { time: '1', cpusPerTask: 1, signalSeconds: 30 },
+      slurm: { time: '2', cpusPerTask: 1, signalSeconds: 30 },
     };
     const file = writeJson(join(dir, 'long.sweep.json'), sweep);
     const reference = writeJson(join(dir, 'reference.sweep.json'), {
