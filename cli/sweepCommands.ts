@@ -12,6 +12,7 @@ import {
   sweepStatusCommand,
   type SweepRunOptions,
 } from './commands/sweep';
+import { reportCommand } from './commands/report';
 import { runSweepTask } from './sweep/runTask';
 
 interface SweepCliOptions extends SweepRunOptions {
@@ -90,5 +91,17 @@ export function registerSweepCommands(program: Command): void {
     .argument('<index>', 'variant index', parseInteger)
     .action(async (sweepDir: string, index: number) => {
       process.exitCode = await runSweepTask(sweepDir, index);
+    });
+
+  program
+    .command('report')
+    .description(
+      "write report.md and PNG charts of a sweep's runs: the paper's table, CIs, verdicts",
+    )
+    .argument('<sweep>', 'the *.sweep.json or its sweep folder')
+    .option('--out <dir>', 'the report folder (default <sweep folder>/report)')
+    .option('--no-charts', 'tables only')
+    .action(async (target: string, options: { out?: string; charts?: boolean }) => {
+      process.exitCode = await reportCommand(target, options);
     });
 }

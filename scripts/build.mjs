@@ -42,7 +42,19 @@ const only = process.env.SCALENET_BUILD_ONLY?.split(',');
 const builds = [
   nodeBundle('extension/main.ts', 'dist/extension.js'),
   nodeBundle('sidecar/main.ts', 'dist/sidecar.js'),
-  nodeBundle('cli/main.ts', 'dist/cli.js', { banner: { js: '#!/usr/bin/env node' } }),
+  nodeBundle('cli/main.ts', 'dist/cli.js', {
+    banner: { js: '#!/usr/bin/env node' },
+    // `scalenet report` charts: Vega is ESM with a top-level await (loaded by import()),
+    // resvg a native addon; both resolve from node_modules at run time.
+    external: [
+      'vscode',
+      '@tensorflow/tfjs-node-gpu',
+      '@tensorflow/tfjs-node',
+      'vega',
+      'vega-lite',
+      '@resvg/resvg-js',
+    ],
+  }),
 ];
 if (webviewEntries.length > 0) {
   builds.push({

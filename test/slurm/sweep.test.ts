@@ -82,12 +82,13 @@ describe('a sweep as a Slurm job array', () => {
     );
     assert.deepEqual([...states.values()], ['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED']);
     for (const variant of shown) {
-      assert.ok(variant.runDir?.startsWith(join(dir, 'runs')), variant.runDir);
-      const summary = summaryOf(variant.runDir);
+      const runDir = variant.runDir ?? '';
+      assert.ok(runDir.startsWith(join(dir, 'runs')), runDir);
+      const summary = summaryOf(runDir);
       assert.equal(summary.status, 'completed');
       assert.deepEqual(variant.metrics, summary.metrics);
       assert.ok(summary.metrics['pretext/accuracy'] > 0);
-      const config = JSON.parse(readFileSync(join(variant.runDir, 'config.json'), 'utf8')) as {
+      const config = JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')) as {
         seed: number;
         name: string;
       };
