@@ -13,6 +13,7 @@ import { PanelCommands } from './panelCommands';
 import { registerRunFeatures } from './runFeatures';
 import { SidecarClient } from './supervisor/client';
 import { StatusBar } from './statusBar';
+import { registerSweeps } from './sweeps/sweepCommands';
 
 let client: SidecarClient | undefined;
 
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): void {
     new StatusBar(client, runs, panels),
     registerRunFeatures({ context, client, runs, log, panels }),
     registerCodeLens(runs),
+    registerSweeps(context.extensionPath),
     registerPanels({ client, log }, context),
     vscode.commands.registerCommand('scalenet.train', (arg?: vscode.Uri | TrainArgs) =>
       train(services, arg),
