@@ -38,6 +38,9 @@ export function registerSweepCommands(program: Command): void {
       ]),
     )
     .option('--parallel <n>', 'local: variants at a time (default 1)', parseInteger)
+    .option('--only <list>', 'only these variant indices, e.g. 0,5', (v) =>
+      v.split(',').map(parseInteger),
+    )
     .option('--partition <name>', 'slurm: partition')
     .option('--account <name>', 'slurm: account')
     .option('--time <limit>', 'slurm: time limit per task, e.g. 00:30:00')

@@ -32,6 +32,8 @@ export interface SweepRunOptions {
   maxParallel?: number;
   signalSeconds?: number;
   json?: boolean;
+  /** Only these variant indices (e.g. to try one before submitting all). */
+  only?: number[];
 }
 
 const valueText = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
@@ -94,8 +96,9 @@ export async function sweepRunCommand(file: string, options: SweepRunOptions): P
   }
   const manifest = prepareSweepFolder(loaded);
   const { sweepDir } = loaded;
-  const todo = indicesToSubmit(sweepStatus(sweepDir, manifest));
-  const skipped = manifest.variants.length - todo.length;
+  const open = indicesToSubmit(sweepStatus(sweepDir, manifest));
+  const todo = open.filter((i) => !options.only || options.only.includes(i));
+  const skipped = manifest.variants.length - open.length;
   if (todo.length === 0) {
     console.log(`Nothing to submit: every variant of ${sweepDir} is completed, queued or running.`);
     return 0;
