@@ -81,7 +81,13 @@ function recordSubmission(
 }
 
 export async function sweepRunCommand(file: string, options: SweepRunOptions): Promise<number> {
-  const loaded = loadSweep(file);
+  return runLoadedSweep(loadSweep(file), options);
+}
+
+export async function runLoadedSweep(
+  loaded: LoadedSweep,
+  options: SweepRunOptions,
+): Promise<number> {
   if (options.dryRun) {
     if (options.json)
       console.log(

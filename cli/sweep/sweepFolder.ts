@@ -61,7 +61,11 @@ function absolutePaths(
 
 export function loadSweep(file: string): LoadedSweep {
   const path = resolve(file);
-  const sweep = readJsonc(path, 'Sweep file') as SweepFile;
+  return loadSweepObject(readJsonc(path, 'Sweep file') as SweepFile, path);
+}
+
+/** A sweep given as an object; relative paths in it resolve against `path`'s folder. */
+export function loadSweepObject(sweep: SweepFile, path: string): LoadedSweep {
   if (!sweep || typeof sweep !== 'object') {
     throw new Error(`${path}: a sweep file is a JSON object (see schemas/sweep.schema.json).`);
   }

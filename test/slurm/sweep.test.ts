@@ -23,6 +23,7 @@ import {
 
 const FINAL = /^(COMPLETED|FAILED|CANCELLED|TIMEOUT)$/;
 let env: NodeJS.ProcessEnv;
+let seed1Metrics: Record<string, number> | undefined;
 
 before(() => {
   env = clusterEnv();
@@ -97,6 +98,32 @@ describe('a sweep as a Slurm job array', () => {
     }
     const again = await scalenet(env, 'sweep', file, '--executor', 'slurm');
     assert.match(again.stdout, /Nothing to submit/);
+    seed1Metrics = shown[0].metrics;
+  });
+
+  it('train CONFIG --slurm runs one config as a one-task array, like the same seed in the sweep', async () => {
+    assert.ok(seed1Metrics, 'needs the array test first');
+    const dir = tempDir('slurm-train');
+    const config = writeJson(join(dir, 'one.scalenet.json'), tinyConfig(2));
+    const runs = join(dir, 'runs');
+    const out = await scalenet(env, 'train', config, '--slurm', '--time', '5', '--runs-dir', runs);
+    const jobId = jobIdOf(out.stdout);
+    const sweepDir = join(dir, 'sweeps', 'tiny');
+    assert.match(
+      readFileSync(join(sweepDir, 'slurm', 'array.sbatch'), 'utf8'),
+      /^#SBATCH --time=5$/m,
+    );
+    await waitFor(
+      'the task to finish',
+      () => (FINAL.test(scontrolStates(env, jobId).get(`${jobId}_0`) ?? '') ? true : undefined),
+      120_000,
+    );
+    const [only] = await status(env, sweepDir);
+    assert.equal(only.state, 'COMPLETED');
+    assert.equal(scontrolStates(env, jobId).get(`${jobId}_0`), 'COMPLETED');
+    assert.ok(only.runDir?.startsWith(runs));
+    // Same config and seed as the array's variant 0: the same numbers.
+    assert.deepEqual(only.metrics, seed1Metrics);
   });
 
   it('a scancelled and a timed-out task resume on re-submission and end like uninterrupted runs', async () => {
