@@ -99,6 +99,22 @@ describe('a sweep as a Slurm job array', () => {
     const again = await scalenet(env, 'sweep', file, '--executor', 'slurm');
     assert.match(again.stdout, /Nothing to submit/);
     seed1Metrics = shown[0].metrics;
+
+    // The report of the array: one row (RotNet, original), its cell the mean of the 4 runs.
+    await scalenet(env, 'report', file);
+    const report = JSON.parse(
+      readFileSync(join(dir, 'sweep', 'report', 'report.json'), 'utf8'),
+    ) as {
+      rows: { method: string; cells: Record<string, { mean: number; n: number }> }[];
+    };
+    const accuracies = shown.map((s) => s.metrics!['pretext/accuracy']);
+    assert.equal(report.rows.length, 1);
+    assert.equal(report.rows[0].cells['pretext/accuracy'].n, 4);
+    assert.ok(
+      Math.abs(
+        report.rows[0].cells['pretext/accuracy'].mean - accuracies.reduce((a, b) => a + b) / 4,
+      ) < 1e-12,
+    );
   });
 
   it('train CONFIG --slurm runs one config as a one-task array, like the same seed in the sweep', async () => {
