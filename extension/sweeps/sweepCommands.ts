@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { VariantStatus } from '../../sidecar/protocol/sweep';
 import { registerSweepCodeLens, SWEEP_SUFFIX } from './sweepCodeLens';
 import { bundledCli, type SweepCli } from './sweepCli';
+import { registerSweepsView } from './sweepsView';
 
 /** The given sweep file, else the active editor's, else one the user picks. */
 export async function chooseSweep(given?: vscode.Uri): Promise<vscode.Uri | undefined> {
@@ -110,6 +111,7 @@ export function registerSweeps(
     );
   return vscode.Disposable.from(
     registerSweepCodeLens(),
+    registerSweepsView(cli),
     vscode.commands.registerCommand('scalenet.sweep.runLocal', withSweep(terminal('sweep', []))),
     vscode.commands.registerCommand(
       'scalenet.sweep.submitSlurm',

@@ -4,14 +4,16 @@
  * build first) on a finished fixture sweep folder.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as fake from '../fixtures/vscode/fakeVscode';
+import { installViews, views } from '../fixtures/vscode/fakeViews';
 import { fixtureSweep } from '../helpers/sweepFixture';
 
 fake.install();
+installViews();
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const terminals: { name: string; shellPath: string; shellArgs: string[]; cwd?: string }[] = [];
 Object.assign(fake.window, {
@@ -26,12 +28,28 @@ interface SweepModule {
 }
 
 let sweepDir: string;
+let registration: { dispose(): void };
 
 before(async () => {
-  const mod = (await import('../../extension/sweeps/sweepCommands')) as SweepModule;
-  mod.registerSweeps(root);
   sweepDir = fixtureSweep().dir;
+  // The stand-in's file watchers watch the workspace folder: keep it small.
+  fake.state.workspaceFolder = sweepDir;
+  const mod = (await import('../../extension/sweeps/sweepCommands')) as SweepModule;
+  registration = mod.registerSweeps(root);
 });
+
+after(() => registration.dispose());
+
+interface TreeItemLike {
+  label: string;
+  description?: string;
+  command?: { command: string; arguments?: unknown[] };
+}
+interface SweepsTree {
+  refresh(): Promise<void>;
+  getChildren(node?: unknown): unknown[];
+  getTreeItem(node: unknown): TreeItemLike;
+}
 
 describe('sweeps in VS Code', () => {
   it('shows Run locally, Submit to Slurm, Status and Report above a sweep file only', () => {
@@ -112,5 +130,28 @@ describe('sweeps in VS Code', () => {
       fake.state.messages.at(-1)!.text,
       'ScaleNet: No queued or running Slurm tasks to cancel.',
     );
+  });
+
+  it('the Sweeps view lists each variant with its state and opens its loss curves', async () => {
+    const sweepFile = join(sweepDir, 'fixture.sweep.json');
+    writeFileSync(sweepFile, JSON.stringify({ name: 'fixture', base: {}, sweepDir: '.' }));
+    fake.state.configFiles = [fake.Uri.file(sweepFile)];
+    const tree = views.trees.get('scalenet.sweeps') as unknown as SweepsTree;
+    await tree.refresh();
+    const [sweep] = tree.getChildren();
+    assert.deepEqual(
+      { label: tree.getTreeItem(sweep).label, description: tree.getTreeItem(sweep).description },
+      { label: 'fixture', description: '12/12 completed' },
+    );
+    const variants = tree.getChildren(sweep).map((n) => tree.getTreeItem(n));
+    assert.equal(variants.length, 12);
+    assert.deepEqual(
+      { label: variants[0].label, description: variants[0].description },
+      { label: 'rotnet-original-seed1', description: 'COMPLETED · pretext 51.0%' },
+    );
+    assert.equal(variants[0].command?.command, 'scalenet.runs.openLossCurves');
+    assert.deepEqual(variants[0].command?.arguments, [
+      join(sweepDir, 'runs', 'rotnet-original-seed1'),
+    ]);
   });
 });
