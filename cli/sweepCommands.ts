@@ -37,7 +37,11 @@ export function registerSweepCommands(program: Command): void {
         'slurm',
       ]),
     )
-    .option('--parallel <n>', 'local: variants at a time (default 1)', parseInteger)
+    .option(
+      '--parallel <n>',
+      "local: variants at a time (default: the file's local.parallel, else 1)",
+      parseInteger,
+    )
     .option('--only <list>', 'only these variant indices, e.g. 0,5', (v) =>
       v.split(',').map(parseInteger),
     )
