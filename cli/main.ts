@@ -14,7 +14,8 @@ import { parseInteger, parseNumber, parseNumberList } from './commands/inspectOu
 import { previewCommand, type PreviewOptions } from './commands/preview';
 import { trainCommand, type TrainOptions } from './commands/train';
 import { compareCommand, DEFAULT_RUNS_DIR, runsCommand } from './commands/runs';
-import { sweepCommand, type SweepOptions } from './commands/sweep';
+import { registerSweepCommands } from './sweepCommands';
+import { trainOnSlurm, type SlurmTrainOptions } from './sweep/trainSlurm';
 import type { BackendPreference } from '../sidecar/protocol';
 
 const backendOption = () =>
@@ -47,13 +48,21 @@ program
   .description('train a *.scalenet.json config (Ctrl-C stops with a checkpoint)')
   .argument('[config]', 'the run config, e.g. examples/fashion-mnist.scalenet.json')
   .option('--resume <runDir>', 'continue a run folder from its last checkpoint')
+  .option('--slurm', 'submit to Slurm (sbatch) instead; see scalenet sweep status/cancel')
+  .option('--time <limit>', 'with --slurm: time limit, e.g. 01:00:00')
+  .option('--partition <name>', 'with --slurm: partition')
+  .option('--account <name>', 'with --slurm: account')
   .option(
     '--runs-dir <dir>',
     "where run folders go (default: the config's runsDir, relative to the config)",
   )
   .addOption(backendOption())
   .option('--verbose', 'print the sidecar log')
-  .action(async (config: string | undefined, options: TrainOptions) => {
+  .action(async (config: string | undefined, options: TrainOptions & SlurmTrainOptions) => {
+    if (options.slurm && config) {
+      process.exitCode = await trainOnSlurm(config, options);
+      return;
+    }
     process.exitCode = await trainCommand(config, options);
   });
 
@@ -217,17 +226,7 @@ program
     process.exitCode = await compareCommand(runs, options);
   });
 
-program
-  .command('sweep')
-  .description('train each config once per seed, then print and save the comparison table')
-  .argument('<configs...>', 'run configs to compare, e.g. a RotNet and a ScaleNet config')
-  .option('--seeds <n>', 'seeds per config', (v) => Number.parseInt(v, 10), 3)
-  .option('--first-seed <n>', 'the first seed', (v) => Number.parseInt(v, 10), 1)
-  .option('--runs-dir <dir>', "where run folders go (default: each config's runsDir)")
-  .option('--verbose', 'print the sidecar log')
-  .action(async (configs: string[], options: SweepOptions) => {
-    process.exitCode = await sweepCommand(configs, options);
-  });
+registerSweepCommands(program);
 
 program.parseAsync().catch((error: Error) => {
   console.error(error.message);

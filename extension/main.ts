@@ -12,6 +12,7 @@ import { stopTraining, train, type TrainArgs, type TrainServices } from './comma
 import { registerRunFeatures } from './runFeatures';
 import { SidecarClient } from './supervisor/client';
 import { StatusBar } from './statusBar';
+import { registerSweeps } from './sweeps/sweepCommands';
 
 let client: SidecarClient | undefined;
 
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
     new StatusBar(client, runs),
     registerRunFeatures({ context, client, runs, log }),
     registerCodeLens(runs),
+    registerSweeps(context.extensionPath),
     registerPanels({ client, log }, context),
     vscode.commands.registerCommand('scalenet.train', (arg?: vscode.Uri | TrainArgs) =>
       train(services, arg),

@@ -28,6 +28,11 @@ const common = {
   absWorkingDir: root,
 };
 
+// tfjs-node-gpu is optional and native: resolved at run time from node_modules or from
+// the extension's storage, never bundled. sharp loads its libvips binary
+// (@img/sharp-<platform>) at run time, so it stays a node_modules package too.
+const NODE_EXTERNALS = ['vscode', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node', 'sharp'];
+
 /**
  * @param {string} entry
  * @param {string} outfile
@@ -41,10 +46,7 @@ const nodeBundle = (entry, outfile, extra = {}) => ({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  // tfjs-node-gpu is optional and native: resolved at run time from node_modules or
-  // from the extension's storage, never bundled. sharp loads its libvips binary
-  // (@img/sharp-<platform>) at run time, so it stays a node_modules package too.
-  external: ['vscode', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node', 'sharp'],
+  external: NODE_EXTERNALS,
   // Prefer ES modules: jsonc-parser's UMD build hides its requires from the bundler.
   mainFields: ['module', 'main'],
   ...extra,
@@ -67,7 +69,12 @@ const builds = [
     project: 'sidecar',
   },
   {
-    options: nodeBundle('cli/main.ts', 'dist/cli.js', { banner: { js: '#!/usr/bin/env node' } }),
+    options: nodeBundle('cli/main.ts', 'dist/cli.js', {
+      banner: { js: '#!/usr/bin/env node' },
+      // `scalenet report` charts: Vega is ESM with a top-level await (loaded by import()),
+      // resvg a native addon; both resolve from node_modules at run time.
+      external: [...NODE_EXTERNALS, 'vega', 'vega-lite', '@resvg/resvg-js'],
+    }),
     project: 'cli',
   },
 ];

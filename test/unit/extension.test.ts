@@ -133,6 +133,7 @@ void describe('extension (stand-in vscode, real fixture sidecar)', () => {
     // The panels' serializers restore them after a reload, before any config is opened.
     assert.deepEqual(manifest.activationEvents, [
       'workspaceContains:**/*.scalenet.json',
+      'workspaceContains:**/*.sweep.json',
       'onWebviewPanel:scalenet.lossCurves',
       'onWebviewPanel:scalenet.harrisPreview',
       'onWebviewPanel:scalenet.attentionMaps',
