@@ -1,0 +1,7 @@
+#include "common.h"
+
+namespace scalenet {
+
+void registerNnKernels() {}
+
+}  // namespace scalenet

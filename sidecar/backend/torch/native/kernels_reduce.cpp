@@ -1,0 +1,7 @@
+#include "common.h"
+
+namespace scalenet {
+
+void registerReduceKernels() {}
+
+}  // namespace scalenet
