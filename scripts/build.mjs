@@ -43,6 +43,9 @@ const builds = [
   nodeBundle('extension/main.ts', 'dist/extension.js'),
   nodeBundle('sidecar/main.ts', 'dist/sidecar.js'),
   nodeBundle('cli/main.ts', 'dist/cli.js', { banner: { js: '#!/usr/bin/env node' } }),
+  // The torch addon's build program, for "ScaleNet: Set Up Native Backend" in a packaged
+  // extension (npm run build:native runs the same file from the sources).
+  nodeBundle('scripts/native/buildTorch.ts', 'dist/build-native.js'),
 ];
 if (webviewEntries.length > 0) {
   builds.push({

@@ -7,6 +7,7 @@
  *   --json                              one JSON object per line (the extension's command
  *                                       reads them for progress and the final outcome)
  *   --out DIR                           copy the addon and its manifest into DIR
+ *   --root DIR                          the package (binding.gyp, native sources, node_modules)
  *   --stage DIR                         build in DIR (a copy of binding.gyp and the native
  *                                       sources) instead of the package's own build/: the
  *                                       extension builds in its storage, where it may write
@@ -60,7 +61,8 @@ function parseArgs(argv: string[]): Options {
     json: argv.includes('--json'),
     out: valueOf('--out'),
     stage: valueOf('--stage'),
-    root: join(__dirname, '..', '..'),
+    // --root: the extension passes its install folder (this file is bundled into dist/).
+    root: valueOf('--root') ?? join(__dirname, '..', '..'),
   };
 }
 
