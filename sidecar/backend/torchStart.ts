@@ -95,7 +95,9 @@ export async function startTorch(
   const version = manifest?.libtorch.version ?? started.libtorchVersion;
   const libraryPath = manifest?.libtorch.libDir ?? addon;
   const gpu = started.device !== 'cpu';
-  const where = gpu ? started.device.toUpperCase() : `CPU, ${started.threads} threads`;
+  const where = gpu
+    ? started.device.toUpperCase()
+    : `CPU, ${started.threads} thread${started.threads === 1 ? '' : 's'}`;
   return {
     ok: true,
     gpu,

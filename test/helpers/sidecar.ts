@@ -18,6 +18,19 @@ import { spawnSidecar, type SidecarProcess } from '../../sidecar/protocol/connec
 
 export const SIDECAR_SCRIPT = join(__dirname, '../../dist/sidecar.js');
 
+/**
+ * The backend the integration tests run on: SCALENET_BACKEND of the test process
+ * (`npm run test:integration:torch` sets torch), else wasm, so that a machine where the
+ * torch addon is built still runs the plain suite on the backend it was written for.
+ */
+export function testBackend(): 'torch' | 'wasm' | 'cpu' {
+  const asked = process.env.SCALENET_BACKEND?.trim();
+  if (asked === 'torch' || asked === 'cpu' || asked === 'wasm') return asked;
+  if (asked)
+    throw new Error(`SCALENET_BACKEND=${asked}: the integration tests run on torch, wasm or cpu`);
+  return 'wasm';
+}
+
 export interface TestSidecar extends SidecarProcess {
   info: InitializeResult;
   log: string[];
@@ -53,7 +66,11 @@ export async function startSidecar(env: NodeJS.ProcessEnv = {}): Promise<TestSid
   if (!existsSync(SIDECAR_SCRIPT))
     throw new Error(`${SIDECAR_SCRIPT} is missing: run npm run build`);
   const log: string[] = [];
-  const sidecar = spawnSidecar({ script: SIDECAR_SCRIPT, env, onLog: (line) => log.push(line) });
+  const sidecar = spawnSidecar({
+    script: SIDECAR_SCRIPT,
+    env: { SCALENET_BACKEND: testBackend(), ...env },
+    onLog: (line) => log.push(line),
+  });
   const progress: RunProgressParams[] = [];
   const finished: RunFinishedParams[] = [];
   sidecar.connection.onNotification(RunProgressNotification.type, (p) => progress.push(p));
