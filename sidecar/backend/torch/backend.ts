@@ -96,7 +96,7 @@ export class TorchBackend extends KernelBackend {
 
   runNative1(kernel: string, inputs: TensorInfo[], attrs: object = {}): TensorInfo {
     const outs = this.runNative(kernel, inputs, attrs);
-    return outs[0]!;
+    return outs[0];
   }
 
   override refCount(dataId: DataId): number {

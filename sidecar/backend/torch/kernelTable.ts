@@ -1,15 +1,115 @@
 /**
- * Input order of each native kernel (the C++ side reads `in[0]`, `in[1]`… in this order),
- * and the kernels implemented in JS on top of the native ones.
+ * Input order of each native kernel that runs as one generic call (the C++ side reads
+ * `in[0]`, `in[1]`… in this order; '*' = the inputs are a list, as AddN's and Concat's).
+ * Kernels that prepare attrs in JS first are in kernelsConv.ts and kernelsJs.ts.
  */
-import type { KernelFunc } from '@tensorflow/tfjs-core';
-import { jsKernels } from './kernelsJs';
+const X = ['x'];
+const AB = ['a', 'b'];
 
-export const X = ['x'] as const;
-const AB = ['a', 'b'] as const;
+const UNARY = [
+  'Abs',
+  'Neg',
+  'Exp',
+  'Expm1',
+  'Log',
+  'Log1p',
+  'Sqrt',
+  'Rsqrt',
+  'Square',
+  'Reciprocal',
+  'Sigmoid',
+  'Tanh',
+  'Softplus',
+  'Sin',
+  'Cos',
+  'Tan',
+  'Asin',
+  'Acos',
+  'Atan',
+  'Sinh',
+  'Cosh',
+  'Asinh',
+  'Acosh',
+  'Atanh',
+  'Erf',
+  'Floor',
+  'Ceil',
+  'Round',
+  'Sign',
+  'Relu',
+  'Relu6',
+  'Elu',
+  'Selu',
+  'IsNan',
+  'IsInf',
+  'IsFinite',
+  'LogicalNot',
+  'ZerosLike',
+  'OnesLike',
+  'Step',
+  'LeakyRelu',
+  'ClipByValue',
+  'Cast',
+  'Transpose',
+  'Slice',
+  'Tile',
+  'Reverse',
+  'BroadcastTo',
+  'Sum',
+  'Mean',
+  'Max',
+  'Min',
+  'Prod',
+  'All',
+  'Any',
+  'ArgMax',
+  'ArgMin',
+  'Cumsum',
+  'Cumprod',
+  'TopK',
+];
+
+const BINARY = [
+  'Add',
+  'Sub',
+  'Multiply',
+  'RealDiv',
+  'FloorDiv',
+  'Maximum',
+  'Minimum',
+  'Pow',
+  'SquaredDifference',
+  'Mod',
+  'Atan2',
+  'Equal',
+  'NotEqual',
+  'Less',
+  'LessEqual',
+  'Greater',
+  'GreaterEqual',
+  'LogicalAnd',
+  'LogicalOr',
+  'LogicalXor',
+  'BatchMatMul',
+];
+
+export const LIST_INPUTS = '*';
 
 export const INPUT_ORDER: Record<string, readonly string[]> = {
-  Add: AB,
+  ...Object.fromEntries(UNARY.map((name) => [name, X])),
+  ...Object.fromEntries(BINARY.map((name) => [name, AB])),
+  Softmax: ['logits'],
+  LogSoftmax: ['logits'],
+  OneHot: ['indices'],
+  Unpack: ['value'],
+  Prelu: ['x', 'alpha'],
+  EluGrad: ['dy', 'y'],
+  Select: ['condition', 't', 'e'],
+  ResizeBilinear: ['images'],
+  ResizeBilinearGrad: ['images', 'dy'],
+  AddN: [LIST_INPUTS],
+  Pack: [LIST_INPUTS],
+  Fill: [],
+  Range: [],
+  LinSpace: [],
 };
-
-export const JS_KERNELS: Record<string, KernelFunc> = jsKernels;

@@ -1,39 +1,62 @@
 /**
- * Registers the `torch` backend's tfjs kernels. Most are one call of the generic native
- * executor with the kernel's inputs in a fixed order; a few are metadata-only (Reshape,
- * Identity) or prepare attrs in JS first (see ./kernelsJs.ts).
+ * Registers the `torch` backend's tfjs kernels: the generic ones (one native call, inputs
+ * in the order of kernelTable.ts) and those that prepare attrs in JS (kernelsConv.ts,
+ * kernelsJs.ts). A kernel tfjs asks for that is not here fails in tfjs with its name
+ * ("Kernel 'X' not registered for backend 'torch'"): nothing falls back to a slow path.
  */
 import { registerKernel } from '@tensorflow/tfjs-core';
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { TorchBackend } from './backend';
-import { INPUT_ORDER, JS_KERNELS } from './kernelTable';
+import { convKernels } from './kernelsConv';
+import { jsKernels } from './kernelsJs';
+import { INPUT_ORDER, LIST_INPUTS } from './kernelTable';
+
+/** Native kernels used only from other kernels, never asked for by tfjs by this name. */
+const INTERNAL = new Set(['StridedSliceDense']);
 
 function nativeKernel(name: string, order: readonly string[]): KernelFunc {
   return ({ inputs, attrs, backend }) => {
     const torch = backend as TorchBackend;
-    const named = inputs as Record<string, TensorInfo | undefined>;
-    const ins: TensorInfo[] = [];
-    for (const key of order) {
-      const t = named[key];
-      if (t != null) ins.push(t);
+    let ins: TensorInfo[];
+    if (order[0] === LIST_INPUTS) {
+      ins = inputs as unknown as TensorInfo[];
+    } else {
+      const named = inputs as Record<string, TensorInfo | undefined>;
+      ins = [];
+      for (const key of order) {
+        const t = named[key];
+        if (t != null) ins.push(t);
+      }
     }
-    const outs = torch.runNative(name, ins, (attrs ?? {}) as NamedAttrMap);
-    return outs.length === 1 ? outs[0]! : outs;
+    const outs = torch.runNative(name, ins, attrs ?? {});
+    return outs.length === 1 ? outs[0] : outs;
   };
 }
 
-export function registerTorchKernels(backendName: string, nativeKernels: readonly string[]): void {
-  const configs: KernelConfig[] = [];
-  for (const name of nativeKernels) {
-    if (JS_KERNELS[name] != null) continue;
+/** Every kernel name the backend registers (native ones must exist in the addon). */
+export function registerTorchKernels(
+  backendName: string,
+  nativeKernels: readonly string[],
+): string[] {
+  const native = new Set(nativeKernels);
+  const js: Record<string, KernelFunc> = { ...convKernels, ...jsKernels };
+  const names: string[] = [];
+  for (const [name, kernelFunc] of Object.entries(js)) {
+    registerKernel({ kernelName: name, backendName, kernelFunc });
+    names.push(name);
+  }
+  for (const name of native) {
+    if (js[name] != null || INTERNAL.has(name)) continue;
     const order = INPUT_ORDER[name];
     if (order == null) {
       throw new Error(`torch backend: native kernel ${name} has no input order in kernelTable.ts`);
     }
-    configs.push({ kernelName: name, backendName, kernelFunc: nativeKernel(name, order) });
+    registerKernel({ kernelName: name, backendName, kernelFunc: nativeKernel(name, order) });
+    names.push(name);
   }
-  for (const [name, kernelFunc] of Object.entries(JS_KERNELS)) {
-    configs.push({ kernelName: name, backendName, kernelFunc });
+  const missing = Object.keys(INPUT_ORDER).filter((name) => !native.has(name));
+  if (missing.length > 0) {
+    throw new Error(`torch backend: the addon lacks kernels ${missing.join(', ')}: rebuild it`);
   }
-  for (const config of configs) registerKernel(config);
+  return names;
 }

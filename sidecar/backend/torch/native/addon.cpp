@@ -242,6 +242,8 @@ Napi::Object InitialiseAddon(Napi::Env env, Napi::Object exports) {
 
 }  // namespace
 
+at::Device currentDevice() { return device; }
+
 Napi::Object Initialise(Napi::Env env, Napi::Object exports) { return InitialiseAddon(env, exports); }
 
 }  // namespace scalenet
