@@ -104,6 +104,7 @@ export const INPUT_ORDER: Record<string, readonly string[]> = {
   Unpack: ['value'],
   Prelu: ['x', 'alpha'],
   EluGrad: ['dy', 'y'],
+  UnsortedSegmentSum: ['x', 'segmentIds'],
   Select: ['condition', 't', 'e'],
   ResizeBilinear: ['images'],
   ResizeBilinearGrad: ['images', 'dy'],

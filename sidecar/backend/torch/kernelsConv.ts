@@ -130,7 +130,12 @@ function poolAttrs(xShape: number[], a: PoolAttrs): NamedAttrMap {
     a.pad,
     a.dimRoundingMode,
   );
-  return { ...geometry(info), filterSize: [info.filterHeight, info.filterWidth] };
+  return {
+    ...geometry(info),
+    filterSize: [info.filterHeight, info.filterWidth],
+    inSize: [info.inHeight, info.inWidth],
+    outSize: [info.outHeight, info.outWidth],
+  };
 }
 
 function pool(name: string, inputNames: string[]): Conv {

@@ -81,7 +81,8 @@ void registerElementwiseKernels() {
     return Outs{at::leaky_relu(asFloat(a.in[0]), a.num("alpha"))};
   });
   registerKernel("ClipByValue", [](KernelArgs& a) {
-    return Outs{at::clamp(a.in[0], a.num("clipValueMin"), a.num("clipValueMax"))};
+    const T& x = a.in[0];
+    return Outs{at::clamp(x, a.num("clipValueMin"), a.num("clipValueMax")).to(x.scalar_type())};
   });
   registerKernel("Cast", [](KernelArgs& a) {
     at::ScalarType to = dtypeAttr(a);

@@ -26,12 +26,28 @@ Geometry geometry(const KernelArgs& a) {
   Geometry g;
   g.padH = std::min(p[0], p[1]);
   g.padW = std::min(p[2], p[3]);
+  // ATen pools take at most half the window as padding: the rest is padded explicitly.
+  if (a.has("filterSize")) {
+    std::vector<int64_t> k = a.ints("filterSize");
+    if (g.padH > k[0] / 2) g.padH = 0;
+    if (g.padW > k[1] / 2) g.padW = 0;
+  }
   g.extraT = p[0] - g.padH;
   g.extraB = p[1] - g.padH;
   g.extraL = p[2] - g.padW;
   g.extraR = p[3] - g.padW;
   g.strides = a.ints("strides");
   g.dilations = a.has("dilations") ? a.ints("dilations") : std::vector<int64_t>{1, 1};
+  // tfjs's dimRoundingMode 'round'/'ceil' can ask for one more output than ATen's floor
+  // gives: pad the bottom/right so that the last window exists (its padding never counts).
+  if (a.has("outSize") && a.has("inSize") && a.has("filterSize")) {
+    std::vector<int64_t> out = a.ints("outSize"), in = a.ints("inSize"), k = a.ints("filterSize");
+    int64_t needH = (out[0] - 1) * g.strides[0] + (k[0] - 1) * g.dilations[0] + 1;
+    int64_t needW = (out[1] - 1) * g.strides[1] + (k[1] - 1) * g.dilations[1] + 1;
+    int64_t haveH = in[0] + 2 * g.padH + g.extraT + g.extraB, haveW = in[1] + 2 * g.padW + g.extraL + g.extraR;
+    if (needH > haveH) g.extraB += needH - haveH;
+    if (needW > haveW) g.extraR += needW - haveW;
+  }
   return g;
 }
 
@@ -160,19 +176,16 @@ Outs avgPool(KernelArgs& a) {
   return Outs{toNhwc(sums / validCounts(xin, g, k, x.size(1), x.size(2)))};
 }
 
-// inputs dy, x.
+// inputs dy, x. tfjs's AvgPoolGrad (cpu, wasm) spreads dy over the whole window, padding
+// included (1 / (fh * fw)), although its forward divides by the real cells: the same here,
+// so that training matches the other backends.
 Outs avgPoolGrad(KernelArgs& a) {
   Geometry g = geometry(a);
   std::vector<int64_t> k = kernelSize(a);
   T dy = toNchw(a.in[0]);
   const T& x = a.in[1];
-  T xn = toNchw(x);
-  if (!g.uneven()) {
-    return Outs{toNhwc(at::avg_pool2d_backward(dy, xn, k, g.strides, {g.padH, g.padW}, false, false, c10::nullopt))};
-  }
-  T xin = padUneven(xn, g, 0.0);
-  T scaled = dy / validCounts(xin, g, k, x.size(1), x.size(2));
-  T dx = at::avg_pool2d_backward(scaled, xin, k, g.strides, {g.padH, g.padW}, false, true, 1);
+  T xin = padUneven(toNchw(x), g, 0.0);
+  T dx = at::avg_pool2d_backward(dy, xin, k, g.strides, {g.padH, g.padW}, false, true, c10::nullopt);
   return Outs{toNhwc(cropUneven(dx, g, x.size(1), x.size(2)))};
 }
 
@@ -196,6 +209,7 @@ T matmul3(const T& a, const T& b, bool ta, bool tb) {
 }
 
 Outs batchMatMul(KernelArgs& a) {
+  if (a.in[0].dim() < 2 || a.in[1].dim() < 2) a.fail("both inputs must be at least rank 2");
   return Outs{matmul3(a.in[0], a.in[1], a.flag("transposeA"), a.flag("transposeB"))};
 }
 
@@ -234,11 +248,12 @@ Outs resizeBilinear(KernelArgs& a) {
   return Outs{at::lerp(left, right, fx)};
 }
 
-// inputs images, dy: the transpose of the resize (scatter-adds along W, then H).
+// inputs images, dy: the transpose of the resize (scatter-adds along W, then H). tfjs's
+// own gradient (cpu, wasm) ignores halfPixelCenters; so does this one, to train the same.
 Outs resizeBilinearGrad(KernelArgs& a) {
   const T& x = a.in[0];
   const T& dy = a.in[1];
-  bool ac = a.flag("alignCorners"), hp = a.flag("halfPixelCenters");
+  bool ac = a.flag("alignCorners"), hp = false;
   Axis ry = resizeAxis(x.size(1), dy.size(1), ac, hp, dy.options());
   Axis rx = resizeAxis(x.size(2), dy.size(2), ac, hp, dy.options());
   T fx = rx.frac.view({1, 1, -1, 1}), fy = ry.frac.view({1, -1, 1, 1});

@@ -73,11 +73,13 @@ void registerReduceKernels() {
   });
   registerKernel("ArgMax", [](KernelArgs& a) {
     const T& x = a.in[0];
-    return Outs{at::argmax(x, axisOf(a, x, "axis"), false).to(at::kInt)};
+    T v = x.scalar_type() == at::kBool ? x.to(at::kInt) : x;
+    return Outs{at::argmax(v, axisOf(a, x, "axis"), false).to(at::kInt)};
   });
   registerKernel("ArgMin", [](KernelArgs& a) {
     const T& x = a.in[0];
-    return Outs{at::argmin(x, axisOf(a, x, "axis"), false).to(at::kInt)};
+    T v = x.scalar_type() == at::kBool ? x.to(at::kInt) : x;
+    return Outs{at::argmin(v, axisOf(a, x, "axis"), false).to(at::kInt)};
   });
   registerKernel("Softmax", [](KernelArgs& a) {
     const T& x = a.in[0];

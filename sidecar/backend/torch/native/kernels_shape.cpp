@@ -33,6 +33,10 @@ void registerShapeKernels() {
       int64_t b = d < static_cast<int64_t>(begin.size()) ? begin[d] : 0;
       int64_t s = d < static_cast<int64_t>(size.size()) ? size[d] : -1;
       if (s < 0) s = x.size(d) - b;
+      if (b < 0 || b + s > x.size(d)) {
+        a.fail("begin " + std::to_string(b) + " and size " + std::to_string(s) + " are outside dimension " +
+               std::to_string(d) + " of size " + std::to_string(x.size(d)));
+      }
       x = at::narrow(x, d, b, s);
     }
     return Outs{x};
@@ -62,6 +66,9 @@ void registerShapeKernels() {
     return Outs{at::cat(a.in, ax)};
   });
   registerKernel("Pack", [](KernelArgs& a) {
+    for (const T& t : a.in) {
+      if (t.scalar_type() != a.in[0].scalar_type()) a.fail("all tensors passed to stack must have matching dtypes");
+    }
     int64_t ax = normAxis(a.integer("axis"), a.in[0].dim() + 1);
     return Outs{at::stack(a.in, ax)};
   });
@@ -94,6 +101,13 @@ void registerShapeKernels() {
   registerKernel("GatherV2", [](KernelArgs& a) {
     const T& x = a.in[0];
     T idx = a.in[1].to(at::kLong);
+    if (idx.numel() > 0) {
+      int64_t lo = idx.min().item<int64_t>(), hi = idx.max().item<int64_t>();
+      int64_t bad = lo < 0 ? lo : hi;
+      if (lo < 0 || hi >= x.size(2)) {
+        a.fail("GatherV2: the index value " + std::to_string(bad) + " is not in [0, " + std::to_string(x.size(2) - 1) + "]");
+      }
+    }
     if (x.size(0) == 1) return Outs{at::index_select(x, 2, idx.view({-1}))};
     T expanded = idx.view({x.size(0), 1, idx.size(1), 1}).expand({x.size(0), x.size(1), idx.size(1), x.size(3)});
     return Outs{at::gather(x, 2, expanded)};
@@ -117,6 +131,8 @@ void registerShapeKernels() {
     const T& x = a.in[0];
     std::vector<int64_t> dims;
     for (int64_t d : a.ints("dims")) dims.push_back(normAxis(d, x.dim()));
+    // No dims given: reverse every axis, as tfjs.
+    if (!a.has("dims")) for (int64_t d = 0; d < x.dim(); d++) dims.push_back(d);
     if (dims.empty() || x.dim() == 0) return Outs{x.clone()};
     return Outs{at::flip(x, dims)};
   });
@@ -129,6 +145,8 @@ void registerShapeKernels() {
   // tfjs gives an empty range where torch would refuse a step of the wrong sign.
   registerKernel("Range", [](KernelArgs& a) {
     double start = a.num("start"), stop = a.num("stop"), step = a.num("step");
+    // tfjs counts down with the default step when stop < start.
+    if (stop < start && step == 1) step = -1;
     at::ScalarType dt = dtypeAttr(a, at::kFloat);
     auto opts = at::TensorOptions().dtype(dt).device(currentDevice());
     if (step == 0 || (stop - start) / step <= 0) return Outs{at::empty({0}, opts)};
@@ -138,6 +156,21 @@ void registerShapeKernels() {
   });
 
   registerKernel("BroadcastTo", [](KernelArgs& a) { return Outs{a.in[0].expand(a.ints("shape"))}; });
+
+  // Segment ids outside [0, numSegments) are dropped, as tfjs.
+  registerKernel("UnsortedSegmentSum", [](KernelArgs& a) {
+    const T& x = a.in[0];
+    T ids = a.in[1].to(at::kLong).reshape({-1});
+    int64_t n = a.integer("numSegments");
+    std::vector<int64_t> outShape{n};
+    for (int64_t d = a.in[1].dim(); d < x.dim(); d++) outShape.push_back(x.size(d));
+    T rows = x.reshape({ids.size(0), -1});
+    T keep = (ids >= 0).logical_and(ids < n);
+    T out = at::zeros({n, rows.size(1)}, x.options());
+    T picked = keep.nonzero().view({-1});
+    out.index_add_(0, ids.index_select(0, picked), rows.index_select(0, picked));
+    return Outs{out.view(outShape)};
+  });
 
   registerKernel("LinSpace", [](KernelArgs& a) {
     auto opts = at::TensorOptions().dtype(at::kFloat).device(currentDevice());

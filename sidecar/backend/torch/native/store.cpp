@@ -48,6 +48,14 @@ std::string KernelArgs::str(const char* name) const {
 std::vector<int64_t> KernelArgs::ints(const char* name) const {
   Napi::Value v = attrs.Get(name);
   std::vector<int64_t> out;
+  if (v.IsUndefined() || v.IsNull()) return out;
+  if (v.IsTypedArray()) {
+    Napi::TypedArray t = v.As<Napi::TypedArray>();
+    for (uint32_t i = 0; i < t.ElementLength(); i++) {
+      out.push_back(static_cast<int64_t>(t.Get(i).As<Napi::Number>().DoubleValue()));
+    }
+    return out;
+  }
   if (v.IsNumber()) {
     out.push_back(static_cast<int64_t>(v.As<Napi::Number>().DoubleValue()));
     return out;
