@@ -24,7 +24,10 @@ export async function infoCommand(options: {
       }
     }
     for (const rejected of info.backend.rejected) {
-      console.log(`  not ${rejected.backend}: ${rejected.reason}`);
+      // The backend in use can be listed too, for what it is not (e.g. torch not on a GPU).
+      const what =
+        rejected.backend === info.backend.name ? rejected.backend : `not ${rejected.backend}:`;
+      console.log(`  ${what} ${rejected.reason}`);
     }
     return 0;
   } finally {
