@@ -21,6 +21,7 @@
         "sidecar/backend/torch/native/kernels_nn.cpp",
         "sidecar/backend/torch/native/kernels_shape.cpp",
         "sidecar/backend/torch/native/kernels_reduce.cpp",
+        "sidecar/backend/torch/native/kernels_grad.cpp",
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

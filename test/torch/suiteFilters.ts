@@ -12,9 +12,10 @@ export interface TestFilter {
 /** Kernels the backend does not implement: no path of the project calls them. */
 const NOT_IMPLEMENTED: [describe: string, kernel: string][] = [
   ['einsum', 'Einsum'],
-  ['raggedRange', 'RaggedRange'],
-  ['raggedTensorToTensor', 'RaggedTensorToTensor'],
-  ['raggedGather', 'RaggedGather'],
+  // These three describe names end in a space.
+  ['raggedRange ', 'RaggedRange'],
+  ['raggedTensorToTensor ', 'RaggedTensorToTensor'],
+  ['raggedGather ', 'RaggedGather'],
   ['conv3d', 'Conv3D'],
   ['conv3dTranspose', 'Conv3DBackpropInputV2'],
   ['avgPool3d', 'AvgPool3D'],
@@ -75,6 +76,16 @@ export const EXCLUSIONS: { match: string; reason: string }[] = [
     match: 'ignores NaNs',
     reason:
       "ATen's max/argmax/argmin/max-pool propagate NaN (PyTorch semantics); tfjs's cpu skips NaNs",
+  },
+  {
+    match: 'f=[1,1] s=2 p=1 fractional outputs',
+    reason:
+      'a 1x1 window that lies wholly in the explicit padding: tfjs expects an input value there, ATen pools only padding (-inf / 0 of 0 cells); no project model pads a pool beyond its window',
+  },
+  {
+    match: 'input=8x8x8,output=4x4x8,f=8,s=1,inDepth=8,p=same vec4',
+    reason:
+      "dy (8x8) is not the convolution output of the test's inputShape (4x4), a geometry oneDNN rejects; tfjs's cpu loops accept it",
   },
   { match: ' d=2', reason: 'dilated pools go through SpaceToBatchND, not implemented on torch' },
 ];

@@ -24,6 +24,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { type TorchAddon, type TorchDevice, type TorchNativeInfo, loadTorchAddon } from './addon';
 import { TorchBackend } from './backend';
+import { installTorchGradients } from './gradients';
 import { registerTorchKernels } from './kernels';
 
 export type { TorchDevice, TorchNativeInfo } from './addon';
@@ -71,6 +72,7 @@ export function registerTorchBackend(
   if (findBackendFactory(TORCH_BACKEND_NAME) != null) removeBackend(TORCH_BACKEND_NAME);
   registerBackend(TORCH_BACKEND_NAME, () => instance, 0);
   registerTorchKernels(TORCH_BACKEND_NAME, addon.kernels());
+  installTorchGradients(TORCH_BACKEND_NAME);
   const info: TorchInfo = {
     ...native,
     addonPath,

@@ -108,6 +108,11 @@ export const INPUT_ORDER: Record<string, readonly string[]> = {
   Select: ['condition', 't', 'e'],
   ResizeBilinear: ['images'],
   ResizeBilinearGrad: ['images', 'dy'],
+  // The backend's own gradient kernels (gradients.ts).
+  TorchReluGrad: ['dy', 'x'],
+  TorchSquareGrad: ['dy', 'x'],
+  TorchMeanGrad: ['dy'],
+  TorchBatchNormGrad: ['dy', 'x', 'mean', 'variance', 'scale'],
   AddN: [LIST_INPUTS],
   Pack: [LIST_INPUTS],
   Fill: [],

@@ -14,6 +14,9 @@ import { INPUT_ORDER, LIST_INPUTS } from './kernelTable';
 /** Native kernels used only from other kernels, never asked for by tfjs by this name. */
 const INTERNAL = new Set(['StridedSliceDense']);
 
+/** Kernels whose result is a list even when it has one element. */
+const MULTI_OUTPUT = new Set(['Unpack', 'TopK']);
+
 function nativeKernel(name: string, order: readonly string[]): KernelFunc {
   return ({ inputs, attrs, backend }) => {
     const torch = backend as TorchBackend;
@@ -29,7 +32,7 @@ function nativeKernel(name: string, order: readonly string[]): KernelFunc {
       }
     }
     const outs = torch.runNative(name, ins, attrs ?? {});
-    return outs.length === 1 ? outs[0] : outs;
+    return outs.length === 1 && !MULTI_OUTPUT.has(name) ? outs[0] : outs;
   };
 }
 

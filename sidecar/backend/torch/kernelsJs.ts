@@ -155,12 +155,23 @@ const concat: KernelFunc = ({ inputs, attrs, backend }) => {
     list.map((t) => t.shape),
     $axis,
   );
+  backend_util.assertParamsConsistent(
+    list.map((t) => t.shape),
+    $axis,
+  );
   const present = list.filter((t) => util.sizeFromShape(t.shape) > 0);
   if (present.length === 0) {
     return torch.runNative1('Fill', [], { shape, value: 0, dtype: list[0].dtype });
   }
   if (present.length === 1) return alias(torch, present[0], shape);
   return torch.runNative1('Concat', present, { axis: $axis });
+};
+
+// tfjs's axis checks (integers, in range) before the native flip.
+const reverse: KernelFunc = ({ inputs, attrs, backend }) => {
+  const x = input(inputs, 'x');
+  const dims = util.parseAxisParam((attrs as { dims: number | number[] }).dims, x.shape);
+  return (backend as TorchBackend).runNative1('Reverse', [x], { dims });
 };
 
 export const jsKernels: Record<string, KernelFunc> = {
@@ -172,4 +183,5 @@ export const jsKernels: Record<string, KernelFunc> = {
   PadV2: padV2,
   SplitV: splitV,
   Concat: concat,
+  Reverse: reverse,
 };

@@ -40,7 +40,7 @@ const char* dtypeName(at::ScalarType t) {
 
 // Every tensor the store keeps is contiguous (row-major, tfjs layout) in one of the three
 // tfjs dtypes, so reshape is metadata only and downloads are one memcpy.
-at::Tensor normalise(at::Tensor t) {
+at::Tensor normalise(at::Tensor t, bool keepBroadcast) {
   switch (t.scalar_type()) {
     case at::kFloat: case at::kInt: case at::kBool: break;
     case at::kDouble: case at::kHalf: case at::kBFloat16: t = t.to(at::kFloat); break;
@@ -48,14 +48,20 @@ at::Tensor normalise(at::Tensor t) {
     default: throw std::runtime_error(std::string("torch backend: a kernel produced dtype ") +
                                       c10::toString(t.scalar_type()));
   }
+  // A broadcast (stride-0) result may stay a view: it costs no memory and no pass, and
+  // every consumer reads it through ATen, which handles any strides.
+  if (keepBroadcast) return t;
   return t.contiguous();
 }
 
-uint32_t keep(at::Tensor t) {
+uint32_t keep(at::Tensor t, bool keepBroadcast = false) {
   uint32_t h = nextHandle++;
-  tensors.emplace(h, normalise(std::move(t)));
+  tensors.emplace(h, normalise(std::move(t), keepBroadcast));
   return h;
 }
+
+// Kernels whose output is an expand() of a small tensor, kept as a view.
+bool broadcastKernel(const std::string& name) { return name == "TorchMeanGrad"; }
 
 at::Tensor& lookup(uint32_t h) {
   auto it = tensors.find(h);
@@ -207,7 +213,10 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
   args.in.reserve(handles.Length());
   for (uint32_t i = 0; i < handles.Length(); i++) {
     const at::Tensor& t = lookup(handles.Get(i).As<Napi::Number>().Uint32Value());
-    args.in.push_back(t.view(shapeOf(shapes.Get(i))));
+    std::vector<int64_t> shape = shapeOf(shapes.Get(i));
+    // Stored tensors are contiguous (view is free) except broadcast views (reshape copies
+    // them only when the new shape needs it).
+    args.in.push_back(t.is_contiguous() ? t.view(shape) : (t.sizes() == at::IntArrayRef(shape) ? t : t.reshape(shape)));
   }
   std::vector<at::Tensor> outs;
   try {
@@ -217,8 +226,9 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
   } catch (const std::exception& e) {
     throw Napi::Error::New(env, e.what());
   }
+  bool keepBroadcast = broadcastKernel(name);
   Napi::Array result = Napi::Array::New(env, outs.size());
-  for (size_t i = 0; i < outs.size(); i++) result.Set(static_cast<uint32_t>(i), describe(env, keep(std::move(outs[i]))));
+  for (size_t i = 0; i < outs.size(); i++) result.Set(static_cast<uint32_t>(i), describe(env, keep(std::move(outs[i]), keepBroadcast)));
   return result;
 }
 
@@ -229,6 +239,7 @@ Napi::Object InitialiseAddon(Napi::Env env, Napi::Object exports) {
   registerNnKernels();
   registerShapeKernels();
   registerReduceKernels();
+  registerGradKernels();
   exports.Set("init", Napi::Function::New(env, Init));
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("upload", Napi::Function::New(env, Upload));

@@ -34,6 +34,7 @@ void registerElementwiseKernels();
 void registerNnKernels();
 void registerShapeKernels();
 void registerReduceKernels();
+void registerGradKernels();
 
 // NHWC tensor -> channels_last NCHW view (no copy) and back.
 inline at::Tensor toNchw(const at::Tensor& nhwc) { return nhwc.permute({0, 3, 1, 2}); }

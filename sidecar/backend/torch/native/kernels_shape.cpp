@@ -33,7 +33,8 @@ void registerShapeKernels() {
       int64_t b = d < static_cast<int64_t>(begin.size()) ? begin[d] : 0;
       int64_t s = d < static_cast<int64_t>(size.size()) ? size[d] : -1;
       if (s < 0) s = x.size(d) - b;
-      if (b < 0 || b + s > x.size(d)) {
+      if (b < 0) a.fail("slice() does not support negative begin indexing.");
+      if (b + s > x.size(d)) {
         a.fail("begin " + std::to_string(b) + " and size " + std::to_string(s) + " are outside dimension " +
                std::to_string(d) + " of size " + std::to_string(x.size(d)));
       }

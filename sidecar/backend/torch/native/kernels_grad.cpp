@@ -1,0 +1,51 @@
+// The torch backend's own gradient kernels (registered under Torch* names and used by
+// ../gradients.ts only while torch is the active backend): each replaces a chain of
+// full-size elementwise kernels that tfjs-core's generic gradients build.
+#include "common.h"
+
+namespace scalenet {
+namespace {
+
+using T = at::Tensor;
+using Outs = std::vector<at::Tensor>;
+
+// inputs dy, x, mean, variance[, scale] (mean/variance/scale of the last axis) ->
+// dx, dmean, dvariance, doffset, dscale. ATen's batch-norm backward in inference form
+// (statistics given) does dx and the two per-channel sums in one pass over NHWC data.
+Outs batchNormGrad(KernelArgs& a) {
+  const T& dy = a.in[0];
+  const T& x = a.in[1];
+  int64_t c = x.size(-1);
+  T mean = a.in[2].reshape({c}), var = a.in[3].reshape({c});
+  bool hasScale = a.flag("hasScale");
+  T scale = hasScale ? a.in[4].reshape({c}) : at::ones({c}, x.options());
+  double eps = a.num("varianceEpsilon");
+  bool four = x.dim() == 4;
+  T xv = four ? toNchw(x) : x.reshape({-1, c});
+  T dyv = four ? toNchw(dy) : dy.reshape({-1, c});
+  auto grads = at::native_batch_norm_backward(dyv, xv, scale, mean, var, c10::nullopt, c10::nullopt, false, eps,
+                                              {true, true, true});
+  T dx = std::get<0>(grads);
+  dx = four ? toNhwc(dx) : dx.reshape(x.sizes());
+  T dscale = std::get<1>(grads), doffset = std::get<2>(grads);
+  T rstd = at::rsqrt(var + eps);
+  T dmean = -scale * rstd * doffset;
+  T dvar = -0.5 * scale * rstd * rstd * dscale;
+  return Outs{dx, dmean, dvar, doffset, dscale};
+}
+
+}  // namespace
+
+void registerGradKernels() {
+  registerKernel("TorchReluGrad", [](KernelArgs& a) { return Outs{at::threshold_backward(a.in[0], a.in[1], 0)}; });
+  registerKernel("TorchSquareGrad", [](KernelArgs& a) { return Outs{at::mul(a.in[0], a.in[1]).mul_(2)}; });
+  // inputs dy (the reduced shape); attrs shape (of x), keepShape (dy with the reduced axes
+  // kept as 1), count (elements averaged).
+  registerKernel("TorchMeanGrad", [](KernelArgs& a) {
+    // Divided while small, then broadcast: the store keeps the expand() as a view.
+    return Outs{at::div(a.in[0], a.num("count")).reshape(a.ints("keepShape")).expand(a.ints("shape"))};
+  });
+  registerKernel("TorchBatchNormGrad", batchNormGrad);
+}
+
+}  // namespace scalenet
