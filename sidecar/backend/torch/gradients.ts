@@ -63,8 +63,8 @@ const TORCH_GRADIENTS: Record<string, TorchGrad> = {
     const grads = run(
       'TorchBatchNormGrad',
       scale == null
-        ? { dy, x: x!, mean: mean!, variance: variance! }
-        : { dy, x: x!, mean: mean!, variance: variance!, scale },
+        ? { dy, x: x, mean: mean, variance: variance }
+        : { dy, x: x, mean: mean, variance: variance, scale },
       {
         varianceEpsilon: (attrs as { varianceEpsilon: number }).varianceEpsilon,
         hasScale: scale != null,
