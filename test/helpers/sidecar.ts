@@ -78,10 +78,17 @@ export async function startSidecar(env: NodeJS.ProcessEnv = {}): Promise<TestSid
   const exitCode = new Promise<number | null>((resolve) =>
     sidecar.child.once('exit', (code) => resolve(code)),
   );
-  const info = await sidecar.connection.sendRequest(InitializeRequest.type, {
-    clientName: 'test',
-    protocolVersion: PROTOCOL_VERSION,
-  });
+  let info: InitializeResult;
+  try {
+    info = await sidecar.connection.sendRequest(InitializeRequest.type, {
+      clientName: 'test',
+      protocolVersion: PROTOCOL_VERSION,
+    });
+  } catch (error) {
+    // A backend that cannot start: the live child would keep the test process running.
+    sidecar.child.kill('SIGKILL');
+    throw error;
+  }
   return {
     ...sidecar,
     info,
