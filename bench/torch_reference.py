@@ -79,13 +79,13 @@ def resnet_cifar(depth=18, classes=4):
     return nn.Sequential(*layers)
 
 
-def measure(depth, size, batch, warmup, steps):
+def measure(depth, size, batch, warmup, steps, device="cpu"):
     torch.manual_seed(1)
-    model = resnet_cifar(depth).train()
+    model = resnet_cifar(depth).to(device).train()
     opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4)
     loss_fn = nn.CrossEntropyLoss()
-    x = torch.randn(batch, 3, size, size)
-    y = torch.arange(batch) % 4
+    x = torch.randn(batch, 3, size, size, device=device)
+    y = torch.arange(batch, device=device) % 4
     seconds = []
     for i in range(warmup + steps):
         t = time.perf_counter()
@@ -116,6 +116,7 @@ def main():
     p.add_argument("--cases", default="", help="depth:size,... e.g. 18:32,18:16,50:32")
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--device", default="cpu", help="cpu, or cuda for bench/gpu-check.sh")
     p.add_argument("--warmup", type=int, default=1)
     p.add_argument("--steps", default="5", help="timed steps, one value or one per size")
     a = p.parse_args()
@@ -128,8 +129,8 @@ def main():
     )
     steps = [int(s) for s in a.steps.split(",")]
     for i, (depth, size) in enumerate(cases):
-        r = measure(depth, size, a.batch, a.warmup, steps[min(i, len(steps) - 1)])
-        r.update(torch=torch.__version__, threads=torch.get_num_threads())
+        r = measure(depth, size, a.batch, a.warmup, steps[min(i, len(steps) - 1)], a.device)
+        r.update(torch=torch.__version__, threads=torch.get_num_threads(), device=a.device)
         print(json.dumps(r), flush=True)
 
 

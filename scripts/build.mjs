@@ -66,6 +66,17 @@ function copyWasmBinaries() {
   }
 }
 
+/**
+ * node-addon-api's headers, for "ScaleNet: Set Up Native Backend" in a packaged extension
+ * (vsce leaves node_modules out): dist/build-native.js puts dist/native on NODE_PATH.
+ */
+function copyNodeAddonApi() {
+  const from = join(root, 'node_modules/node-addon-api');
+  if (existsSync(from)) {
+    cpSync(from, join(root, 'dist/native/node-addon-api'), { recursive: true });
+  }
+}
+
 /** The embedded default dataset ships inside the extension, beside the sidecar bundle. */
 function copyEmbeddedDataset() {
   cpSync(join(root, 'sidecar/data/embedded'), join(root, 'dist/embedded'), { recursive: true });
@@ -75,6 +86,7 @@ function copyEmbeddedDataset() {
 if (production) rmSync(join(root, 'dist'), { recursive: true, force: true });
 copyWasmBinaries();
 copyEmbeddedDataset();
+copyNodeAddonApi();
 const selected = only
   ? builds.filter((b) => only.some((name) => (b.outfile ?? b.outdir).includes(name)))
   : builds;

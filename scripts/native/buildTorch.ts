@@ -140,13 +140,17 @@ function prepareStage(root: string, stage: string): string {
   return stage;
 }
 
-/** The node_modules that holds node-addon-api (binding.gyp requires it while configuring). */
+/**
+ * The folder that holds node-addon-api (binding.gyp requires it while configuring): the
+ * package's node_modules, or dist/native in a packaged extension (scripts/build.mjs).
+ */
 function nodeAddonApiModules(root: string): string | undefined {
   try {
     const pkg = createRequire(join(root, 'package.json')).resolve('node-addon-api/package.json');
     return dirname(dirname(pkg));
   } catch {
-    return undefined;
+    const packaged = join(root, 'dist', 'native');
+    return existsSync(join(packaged, 'node-addon-api', 'package.json')) ? packaged : undefined;
   }
 }
 
