@@ -18,6 +18,7 @@ import {
   util,
 } from '@tensorflow/tfjs-core';
 import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
+import { areBatchMoments } from './provenance';
 
 type GradFunc = GradConfig['gradFunc'];
 type Grads = ReturnType<GradFunc>;
@@ -58,18 +59,27 @@ const TORCH_GRADIENTS: Record<string, TorchGrad> = {
     if (x.dtype !== 'float32' || !perChannel(mean) || !perChannel(variance) || !perChannel(scale)) {
       return undefined;
     }
+    const inputs: Record<string, Tensor> = { dy, x, mean, variance };
+    if (scale != null) inputs.scale = scale;
+    const epsAttrs = {
+      varianceEpsilon: (attrs as { varianceEpsilon: number }).varianceEpsilon,
+      hasScale: scale != null,
+    };
+    if (areBatchMoments(x, mean, variance)) {
+      // Training: dx through the batch statistics in one ATen backward; the moments'
+      // own backward then gets zeros (broadcast views, which the kernels short-cut).
+      const [dx, doffset, dscale] = run('TorchBatchNormTrainGrad', inputs, epsAttrs);
+      return {
+        x: () => dx,
+        mean: () => one('TorchZeros', {}, { shape: mean.shape }),
+        variance: () => one('TorchZeros', {}, { shape: variance.shape }),
+        offset: () => reshape(doffset, [channels]),
+        scale: () => reshape(dscale, scale?.shape ?? [channels]),
+      };
+    }
     // Computed here, not inside the closures: tfjs runs each closure in its own tidy,
     // which would dispose the other four outputs.
-    const grads = run(
-      'TorchBatchNormGrad',
-      scale == null
-        ? { dy, x: x, mean: mean, variance: variance }
-        : { dy, x: x, mean: mean, variance: variance, scale },
-      {
-        varianceEpsilon: (attrs as { varianceEpsilon: number }).varianceEpsilon,
-        hasScale: scale != null,
-      },
-    );
+    const grads = run('TorchBatchNormGrad', inputs, epsAttrs);
     const all = () => grads;
     return {
       x: () => all()[0],

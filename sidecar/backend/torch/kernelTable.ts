@@ -113,6 +113,8 @@ export const INPUT_ORDER: Record<string, readonly string[]> = {
   TorchSquareGrad: ['dy', 'x'],
   TorchMeanGrad: ['dy'],
   TorchBatchNormGrad: ['dy', 'x', 'mean', 'variance', 'scale'],
+  TorchBatchNormTrainGrad: ['dy', 'x', 'mean', 'variance', 'scale'],
+  TorchZeros: [],
   AddN: [LIST_INPUTS],
   Pack: [LIST_INPUTS],
   Fill: [],

@@ -10,6 +10,7 @@ import type { TorchBackend } from './backend';
 import { convKernels } from './kernelsConv';
 import { jsKernels } from './kernelsJs';
 import { INPUT_ORDER, LIST_INPUTS } from './kernelTable';
+import { noteProvenance, TRACKED_KERNELS } from './provenance';
 
 /** Native kernels used only from other kernels, never asked for by tfjs by this name. */
 const INTERNAL = new Set(['StridedSliceDense']);
@@ -18,6 +19,7 @@ const INTERNAL = new Set(['StridedSliceDense']);
 const MULTI_OUTPUT = new Set(['Unpack', 'TopK']);
 
 function nativeKernel(name: string, order: readonly string[]): KernelFunc {
+  const tracked = TRACKED_KERNELS.has(name);
   return ({ inputs, attrs, backend }) => {
     const torch = backend as TorchBackend;
     let ins: TensorInfo[];
@@ -32,6 +34,7 @@ function nativeKernel(name: string, order: readonly string[]): KernelFunc {
       }
     }
     const outs = torch.runNative(name, ins, attrs ?? {});
+    if (tracked) noteProvenance(name, ins, attrs ?? {}, outs[0]);
     return outs.length === 1 && !MULTI_OUTPUT.has(name) ? outs[0] : outs;
   };
 }

@@ -174,6 +174,16 @@ const reverse: KernelFunc = ({ inputs, attrs, backend }) => {
   return (backend as TorchBackend).runNative1('Reverse', [x], { dims });
 };
 
+// A cast to the same dtype shares the data, as on the cpu backend (and keeps the dataId,
+// which provenance.ts relies on for tfjs's moments).
+const cast: KernelFunc = ({ inputs, attrs, backend }) => {
+  const x = input(inputs, 'x');
+  const { dtype } = attrs as { dtype: string };
+  const torch = backend as TorchBackend;
+  if (dtype === x.dtype) return alias(torch, x, x.shape);
+  return torch.runNative1('Cast', [x], { dtype });
+};
+
 export const jsKernels: Record<string, KernelFunc> = {
   Reshape: reshape,
   Identity: identity,
@@ -184,4 +194,5 @@ export const jsKernels: Record<string, KernelFunc> = {
   SplitV: splitV,
   Concat: concat,
   Reverse: reverse,
+  Cast: cast,
 };

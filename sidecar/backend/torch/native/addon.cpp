@@ -228,7 +228,7 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
   }
   bool keepBroadcast = broadcastKernel(name);
   Napi::Array result = Napi::Array::New(env, outs.size());
-  for (size_t i = 0; i < outs.size(); i++) result.Set(static_cast<uint32_t>(i), describe(env, keep(std::move(outs[i]), keepBroadcast)));
+  for (size_t i = 0; i < outs.size(); i++) result.Set(static_cast<uint32_t>(i), describe(env, keep(std::move(outs[i]), keepBroadcast || isZeroBroadcast(outs[i]))));
   return result;
 }
 

@@ -40,6 +40,20 @@ void registerGradKernels();
 inline at::Tensor toNchw(const at::Tensor& nhwc) { return nhwc.permute({0, 3, 1, 2}); }
 inline at::Tensor toNhwc(const at::Tensor& nchw) { return nchw.permute({0, 2, 3, 1}); }
 
+// A tensor of zeros that is a broadcast of one element (every stride 0): what the
+// backend's gradients produce for terms that vanish; kernels short-cut on it.
+inline bool isZeroBroadcast(const at::Tensor& t) {
+  if (t.dim() == 0 || t.numel() < 2 || !t.device().is_cpu() || t.scalar_type() != at::kFloat) return false;
+  for (int64_t s : t.strides()) {
+    if (s != 0) return false;
+  }
+  return *static_cast<const float*>(t.data_ptr()) == 0.0f;
+}
+
+inline at::Tensor zeroBroadcast(at::IntArrayRef shape, const at::TensorOptions& opts) {
+  return at::zeros({1}, opts).expand(shape);
+}
+
 // The device tensors live on (CPU, CUDA or MPS), chosen at init.
 at::Device currentDevice();
 

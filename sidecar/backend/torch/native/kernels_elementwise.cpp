@@ -31,7 +31,7 @@ at::ScalarType dtypeAttr(const KernelArgs& a) {
 
 void registerElementwiseKernels() {
   unary("Abs", [](const T& x) { return at::abs(x); });
-  unary("Neg", [](const T& x) { return at::neg(x); });
+  unary("Neg", [](const T& x) { return isZeroBroadcast(x) ? x : at::neg(x); });
   unary("Exp", [](const T& x) { return at::exp(asFloat(x)); });
   unary("Expm1", [](const T& x) { return at::expm1(asFloat(x)); });
   unary("Log", [](const T& x) { return at::log(asFloat(x)); });
@@ -100,7 +100,12 @@ void registerElementwiseKernels() {
     return Outs{at::where(x < 0, x * a.in[1], x)};
   });
 
-  binary("Add", [](const T& a, const T& b) { return at::add(a, b); });
+  // Adding a zero broadcast (a vanished gradient term) is the other operand.
+  binary("Add", [](const T& a, const T& b) {
+    if (isZeroBroadcast(b) && at::infer_size(a.sizes(), b.sizes()) == a.sizes() && a.scalar_type() == at::kFloat) return a;
+    if (isZeroBroadcast(a) && at::infer_size(a.sizes(), b.sizes()) == b.sizes() && b.scalar_type() == at::kFloat) return b;
+    return at::add(a, b);
+  });
   binary("Sub", [](const T& a, const T& b) { return at::sub(a, b); });
   binary("Multiply", [](const T& a, const T& b) { return at::mul(a, b); });
   binary("RealDiv", [](const T& a, const T& b) { return at::div(a, b); });

@@ -44,6 +44,15 @@ int64_t axisOf(const KernelArgs& a, const T& x, const char* key) {
 
 void registerReduceKernels() {
   reduction("Sum", "axis", [](const T& x, at::IntArrayRef ax, bool k) {
+    if (isZeroBroadcast(x)) {
+      std::vector<int64_t> shape;
+      for (int64_t d = 0; d < x.dim(); d++) {
+        bool reduced = std::find(ax.begin(), ax.end(), d) != ax.end();
+        if (!reduced) shape.push_back(x.size(d));
+        else if (k) shape.push_back(1);
+      }
+      return shape.empty() ? at::zeros({}, x.options()) : zeroBroadcast(shape, x.options());
+    }
     return at::sum(x.scalar_type() == at::kBool ? x.to(at::kInt) : x, ax, k);
   });
   reduction("Mean", "axis", [](const T& x, at::IntArrayRef ax, bool k) { return at::mean(asFloat(x), ax, k); });
