@@ -32,6 +32,8 @@ export interface BenchRecord {
   firstProgress?: FirstProgressResult | { error: string };
   /** The same with SCALENET_WASM_THREADS (threads cost start-up time). */
   firstProgressThreads?: FirstProgressResult | { error: string };
+  /** The same on the torch backend (SCALENET_BACKEND=torch). */
+  firstProgressTorch?: FirstProgressResult | { error: string };
   torch: TorchReference;
   durationSeconds: number;
 }
@@ -40,25 +42,28 @@ const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repea
 const num = (v: number | undefined, digits = 1): string =>
   v == null || !Number.isFinite(v) ? '-' : v.toFixed(digits);
 
-export function torchFor(record: BenchRecord, size: number): number | undefined {
+export function torchFor(record: BenchRecord, size: number, depth = 18): number | undefined {
   if (!record.torch.available) return undefined;
-  return record.torch.results.find((r) => r.size === size)?.imagesPerSecond;
+  return record.torch.results.find((r) => r.size === size && (r.depth ?? 18) === depth)
+    ?.imagesPerSecond;
 }
 
-/** This row's speed over the default row of the same case (> 1: this variant is faster). */
+/** This row's speed over the first row of the same case (> 1: this variant is faster). */
 function speedup(record: BenchRecord, c: CaseRecord): number | undefined {
-  if (c.variant === 'current' || c.result == null) return undefined;
-  const current = record.cases.find((o) => o.id === c.id && o.variant === 'current');
-  return current?.result ? c.result.imagesPerSecond / current.result.imagesPerSecond : undefined;
+  const first = record.cases.find((o) => o.id === c.id);
+  if (first === c || c.result == null) return undefined;
+  return first?.result ? c.result.imagesPerSecond / first.result.imagesPerSecond : undefined;
 }
 
 export function caseRow(record: BenchRecord, c: CaseRecord): string[] {
-  const name = c.case.kind === 'default' ? 'default model (rotation)' : 'ResNet-18 CIFAR stem';
-  const variant = c.variant === 'current' ? '' : ` [${c.variant}]`;
+  const depth = c.case.kind === 'resnet18' ? (c.case.depth ?? 18) : 18;
+  const name =
+    c.case.kind === 'default' ? 'default model (rotation)' : `ResNet-${depth} CIFAR stem`;
+  const variant = ` [${c.variant}]`;
   if (c.result == null) return [name + variant, 'FAILED: ' + (c.error ?? '?')];
   const r = c.result;
   const gain = speedup(record, c);
-  const torch = c.case.kind === 'resnet18' ? torchFor(record, r.inputSize) : undefined;
+  const torch = c.case.kind === 'resnet18' ? torchFor(record, r.inputSize, depth) : undefined;
   const micro =
     r.microBatch < r.batch
       ? `${r.batch} (${r.batch / r.microBatch}x${r.microBatch} acc.)`
@@ -73,7 +78,7 @@ export function caseRow(record: BenchRecord, c: CaseRecord): string[] {
     torch ? num(r.imagesPerSecond / torch, 3) : '-',
     num(r.wasmHeapMiB, 0),
     num(r.peakRssMiB, 0),
-    gain == null ? '' : `${num(gain, 2)}x the default row`,
+    gain == null ? '' : `${num(gain, 2)}x the first row`,
   ];
 }
 
@@ -83,9 +88,9 @@ export function formatTable(record: BenchRecord): string {
     'input',
     'batch',
     'warm+timed',
-    'tfjs img/s',
-    'torch img/s',
-    'tfjs/torch',
+    'img/s',
+    'PyTorch img/s',
+    'x PyTorch',
     'heap MiB',
     'RSS MiB',
     '',
@@ -99,15 +104,16 @@ export function formatTable(record: BenchRecord): string {
       .trimEnd(),
   );
   lines.splice(1, 0, '-'.repeat(widths.reduce((a, b) => a + b, 0)));
-  const backend = record.cases.find((c) => c.backend)?.backend ?? '?';
+  const backends = [...new Set(record.cases.map((c) => `${c.variant}: ${c.backend ?? '?'}`))];
   const out = [
     `${record.date} ${record.host}: ${record.machine.cpus} x ${record.machine.cpuModel}, node ${record.machine.node}, load ${num(record.loadAverage.start, 2)} -> ${num(record.loadAverage.end, 2)}`,
-    `backend: ${backend}; img/s = network inputs (4 rotations per image) per second, median of the timed steps`,
+    `backends: ${backends.join('; ')}`,
+    `img/s = network inputs (4 rotations per image) per second, median of the timed steps; a row's last column compares it with the first (wasm) row of its case`,
     ...lines,
   ];
   const p = record.pipeline;
   if (p && !('error' in p)) {
-    const training = record.cases.find((c) => c.id === 'default' && c.variant === 'current');
+    const training = record.cases.find((c) => c.id === 'default');
     const trainRate = training?.result?.imagesPerSecond ?? NaN;
     out.push(
       `input pipeline (${p.source}, ${p.inputMode}, batch of 32 images): ${num(p.samplesPerSecond, 0)} rotated samples/s ` +
@@ -125,6 +131,7 @@ export function formatTable(record: BenchRecord): string {
   for (const [f, what] of [
     [record.firstProgress, ''],
     [record.firstProgressThreads, ' with threads'],
+    [record.firstProgressTorch, ' on torch'],
   ] as const) {
     if (f && !('error' in f)) {
       out.push(

@@ -6,6 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 export interface TorchResult {
+  /** 18 or 50 (absent in records written before ResNet-50 was measured: 18). */
+  depth?: number;
   size: number;
   batch: number;
   warmup: number;
@@ -33,11 +35,14 @@ function findTorchPython(): string | undefined {
 }
 
 export function runTorchReference(o: {
-  sizes: number[];
+  /** ResNet depth and input size of each case. */
+  cases: { depth: 18 | 50; size: number }[];
   batch: number;
   warmup: number;
-  /** Timed steps per size. */
+  /** Timed steps per case. */
   steps: number[];
+  /** The torch backend's thread count, so that both sides run on the same cores. */
+  threads: number;
   timeoutSeconds: number;
 }): TorchReference {
   const python = findTorchPython();
@@ -51,11 +56,11 @@ export function runTorchReference(o: {
     python,
     [
       join(__dirname, 'torch_reference.py'),
-      `--sizes=${o.sizes.join(',')}`,
+      `--cases=${o.cases.map((c) => `${c.depth}:${c.size}`).join(',')}`,
       `--batch=${o.batch}`,
       `--warmup=${o.warmup}`,
       `--steps=${o.steps.join(',')}`,
-      '--threads=2',
+      `--threads=${o.threads}`,
     ],
     { encoding: 'utf8', timeout: o.timeoutSeconds * 1000 },
   );

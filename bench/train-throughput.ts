@@ -1,9 +1,12 @@
 /**
- * `npm run bench`: training throughput on the backend in use (chooseBackend('auto')), the
- * input pipeline, the sidecar's time to first progress, and PyTorch as the reference
- * when installed. Writes bench/results/<date>-<time>-<host>.json and prints a short table.
+ * `npm run bench`: training throughput on wasm and, where its addon is built, on the torch
+ * backend, side by side in one run (each case in its own process per backend), the input
+ * pipeline, the sidecar's time to first progress on each, and PyTorch (Debian's
+ * python3-torch, the same libtorch) as the reference, with the torch backend's thread
+ * count. Writes bench/results/<date>-<time>-<host>.json and prints a short table.
  *
- *   --only default,r18-16,r18-32,pipeline,simclr,first-progress,torch   run a subset
+ *   --only default,r18-16,r18-32,r50-32,pipeline,simclr,first-progress,torch   run a subset
+ *   --backends wasm,torch      which backends to time (default: both, torch when built)
  *   --compare NAME=ENV=VALUE   also time the default model and ResNet-18 16x16 with that
  *                              environment's kernel set (e.g. SCALENET_WASM_KERNELS=-bnGrad,
  *                              the kernels before a change), step by step in the same process
@@ -16,6 +19,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { chooseBackend } from '../sidecar/backend/chooseBackend';
+import { findAddon } from '../sidecar/backend/torchAddonFile';
+import { requestedTorchThreads } from '../sidecar/backend/torchStart';
 import { measureFirstProgress } from './firstProgress';
 import { measurePipeline } from './pipeline';
 import { formatTable, type BenchRecord, type CaseRecord } from './report';
@@ -27,6 +32,7 @@ import { DEFAULT_CONFIG } from './trainBench';
 
 interface Args {
   only?: Set<string>;
+  backends: Set<string>;
   compare: { name: string; env: Record<string, string> }[];
   stepsScale: number;
   threads: number;
@@ -34,11 +40,18 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { compare: [], stepsScale: 1, threads: 2, threads32: false };
+  const args: Args = {
+    compare: [],
+    stepsScale: 1,
+    threads: 2,
+    threads32: false,
+    backends: new Set(['wasm', 'torch']),
+  };
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1] ?? '';
     if (argv[i] === '--only') args.only = new Set(value.split(','));
     else if (argv[i] === '--steps-scale') args.stepsScale = Number(value);
+    else if (argv[i] === '--backends') args.backends = new Set(value.split(','));
     else if (argv[i] === '--threads') args.threads = Number(value);
     else if (argv[i] === '--threads-32') {
       args.threads32 = true;
@@ -78,27 +91,65 @@ async function main(): Promise<void> {
       c: { kind: 'resnet18', size: 32, batch: 128, microBatch: 32, warmup: 1, steps: steps(2) },
       timeout: 420,
     },
+    {
+      // The paper's model; micro-batches of 8 keep wasm's heap under 4 GiB (16 overflowed it).
+      id: 'r50-32',
+      c: {
+        kind: 'resnet18',
+        depth: 50,
+        size: 32,
+        batch: 128,
+        microBatch: 8,
+        warmup: 1,
+        steps: steps(1),
+      },
+      timeout: 900,
+    },
   ];
   const records: CaseRecord[] = [];
-  // The product's default (one thread), then threads, which need a process of their own.
-  const processes: { variant: string; env: Record<string, string> }[] = [
-    { variant: 'current', env: {} },
-  ];
-  if (args.threads > 1) {
-    processes.push({
-      variant: `threads=${args.threads}`,
-      env: { SCALENET_WASM_THREADS: String(args.threads) },
-    });
+  const torchAddon = findAddon(process.env);
+  const torchThreads = requestedTorchThreads(process.env);
+  // wasm first (one thread, the product's wasm default), wasm with threads, then torch;
+  // each in a process of its own. The first row of a case is the others' baseline.
+  const processes: { variant: string; env: Record<string, string>; torch?: boolean }[] = [];
+  if (args.backends.has('wasm')) {
+    processes.push({ variant: 'wasm', env: { SCALENET_BACKEND: 'wasm' } });
+    if (args.threads > 1) {
+      processes.push({
+        variant: `wasm threads=${args.threads}`,
+        env: { SCALENET_BACKEND: 'wasm', SCALENET_WASM_THREADS: String(args.threads) },
+      });
+    }
   }
+  if (args.backends.has('torch')) {
+    if (torchAddon == null) {
+      process.stderr.write('bench: no torch addon (npm run build:native): torch rows skipped\n');
+    } else {
+      processes.push({
+        variant: `torch ${torchThreads} threads`,
+        env: { SCALENET_BACKEND: 'torch', SCALENET_TORCH_THREADS: String(torchThreads) },
+        torch: true,
+      });
+    }
+  }
+  const slowOnWasm = new Set(['r18-32', 'r50-32']);
   for (const { id, c, timeout } of cases.filter((x) => wanted(x.id))) {
-    // ResNet-18 at 32x32 takes minutes per process: threads there only with --threads-32.
-    for (const p of id === 'r18-32' && !args.threads32 ? processes.slice(0, 1) : processes) {
-      // Kernel comparisons run in the default process only; ResNet-18 at 32x32 is too
+    // ResNet-18/50 at 32x32 take minutes per wasm process: threads there only with --threads-32.
+    const here = processes.filter(
+      (p) => !(slowOnWasm.has(id) && p.variant.startsWith('wasm threads') && !args.threads32),
+    );
+    for (const p of here) {
+      // Kernel comparisons run in the first wasm process only; the 32x32 nets are too
       // slow to time twice.
-      const compare = p.variant === 'current' && id !== 'r18-32' ? args.compare : [];
+      const compare = p.variant === 'wasm' && !slowOnWasm.has(id) ? args.compare : [];
       const label = [p.variant, ...compare.map((v) => `vs ${v.name}`)].join(' ');
       process.stderr.write(`bench: ${id} ${label} ...\n`);
-      const reply = await runTrainCase({ ...c, compare }, timeout * (1 + compare.length), p.env);
+      // torch has no 4 GiB heap: the whole batch in one pass, as PyTorch does.
+      const run: TrainCase =
+        p.torch && c.kind === 'resnet18'
+          ? { ...c, microBatch: c.batch, compare }
+          : { ...c, compare };
+      const reply = await runTrainCase(run, timeout * (1 + compare.length), p.env);
       if (!reply.ok) {
         records.push({ id, variant: p.variant, env: p.env, case: c, ...reply });
         continue;
@@ -146,21 +197,34 @@ async function main(): Promise<void> {
   }
   if (wanted('first-progress')) {
     process.stderr.write('bench: sidecar time to first progress ...\n');
-    record.firstProgress = await measureFirstProgress(DEFAULT_CONFIG).catch(errorOf);
-    if (args.threads > 1) {
+    record.firstProgress = await measureFirstProgress(DEFAULT_CONFIG, {
+      SCALENET_BACKEND: 'wasm',
+    }).catch(errorOf);
+    if (args.threads > 1 && args.backends.has('wasm')) {
       record.firstProgressThreads = await measureFirstProgress(DEFAULT_CONFIG, {
+        SCALENET_BACKEND: 'wasm',
         SCALENET_WASM_THREADS: String(args.threads),
+      }).catch(errorOf);
+    }
+    if (torchAddon != null && args.backends.has('torch')) {
+      record.firstProgressTorch = await measureFirstProgress(DEFAULT_CONFIG, {
+        SCALENET_BACKEND: 'torch',
       }).catch(errorOf);
     }
   }
   if (wanted('torch')) {
     process.stderr.write('bench: PyTorch reference ...\n');
     record.torch = runTorchReference({
-      sizes: [32, 16],
+      cases: [
+        { depth: 18, size: 32 },
+        { depth: 18, size: 16 },
+        ...(wanted('r50-32') ? [{ depth: 50 as const, size: 32 }] : []),
+      ],
       batch: 128,
       warmup: 1,
-      steps: [steps(4), steps(10)],
-      timeoutSeconds: 300,
+      steps: [steps(4), steps(10), steps(2)],
+      threads: torchThreads,
+      timeoutSeconds: 900,
     });
   }
   record.loadAverage.end = loadavg()[0];

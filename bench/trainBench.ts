@@ -9,6 +9,7 @@ import { parseConfigText, resolveConfig } from '../sidecar/config/resolveConfig'
 import { buildResNet } from '../sidecar/models/resnet';
 import { trainStep } from '../sidecar/methods/rotation/rotationStep';
 import { rotationBatch } from '../sidecar/methods/rotation/rotationBatches';
+import { buildStandardResNet } from '../sidecar/models/resnetPresets';
 import { loadPreparedData, prepareStage } from '../sidecar/train/stageData';
 import { buildRotationBatch } from '../sidecar/transforms/rotationBatch';
 import { computeChannelStats } from '../sidecar/transforms/standardize';
@@ -98,6 +99,8 @@ function syntheticImages(size: number, count: number, seed: number): ImageSet {
 }
 
 export interface ResNet18Options {
+  /** 18 (basic blocks, the default) or 50 (bottlenecks, the paper's model); CIFAR stem. */
+  depth?: 18 | 50;
   size: number;
   /** Network inputs per step (a multiple of 4: all rotations of batch/4 images). */
   batch: number;
@@ -106,15 +109,10 @@ export interface ResNet18Options {
   steps: number;
 }
 
-/** ResNet-18, CIFAR stem, SGD momentum 0.9, the rotation task's 4-way head and inputs. */
+/** ResNet-18 (or -50), CIFAR stem, SGD momentum 0.9, the rotation task's 4-way head and inputs. */
 export function benchResNet18(o: ResNet18Options, variants: Variant[]): TrainBenchResult[] {
-  const model = buildResNet({
-    inputChannels: 3,
-    blocks: [2, 2, 2, 2],
-    widths: [64, 128, 256, 512],
-    classes: 4,
-    seed: 1,
-  });
+  const depth = o.depth ?? 18;
+  const model = buildStandardResNet(depth, { inputChannels: 3, classes: 4, seed: 1 });
   const optimizer = tf.train.momentum(0.05, 0.9);
   const images = syntheticImages(o.size, o.batch / 4, 7);
   const stats = computeChannelStats(images);
@@ -133,5 +131,5 @@ export function benchResNet18(o: ResNet18Options, variants: Variant[]): TrainBen
   );
   model.dispose();
   optimizer.dispose();
-  return finish(`ResNet-18 ${o.size}x${o.size}`, o.size, o.batch, o.microBatch, timings);
+  return finish(`ResNet-${depth} ${o.size}x${o.size}`, o.size, o.batch, o.microBatch, timings);
 }

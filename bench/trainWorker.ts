@@ -23,6 +23,8 @@ export type TrainCase = (
   | { kind: 'default'; warmup: number; steps: number }
   | {
       kind: 'resnet18';
+      /** 50: ResNet-50 (bottlenecks); absent: ResNet-18. */
+      depth?: 18 | 50;
       size: number;
       batch: number;
       microBatch: number;
@@ -53,6 +55,7 @@ async function run(c: TrainCase): Promise<WorkerReply> {
         ? await benchDefaultModel(c.warmup, c.steps, variants)
         : benchResNet18(
             {
+              depth: c.depth,
               size: c.size,
               batch: c.batch,
               microBatch: c.microBatch,

@@ -21,6 +21,7 @@ import type { BackendPreference } from '../sidecar/protocol';
 const backendOption = () =>
   new Option('--backend <name>', 'force a compute backend').choices([
     'auto',
+    'torch',
     'tensorflow',
     'wasm',
     'cpu',

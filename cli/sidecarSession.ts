@@ -59,14 +59,23 @@ export async function openSession(options: {
     }),
   );
   exited.catch(() => undefined);
-  const info = await Promise.race([
-    sidecar.connection.sendRequest(InitializeRequest.type, {
-      clientName: 'cli',
-      protocolVersion: PROTOCOL_VERSION,
-      backend: options.backend,
-    }),
-    exited,
-  ]);
+  let info: InitializeResult;
+  try {
+    info = await Promise.race([
+      sidecar.connection.sendRequest(InitializeRequest.type, {
+        clientName: 'cli',
+        protocolVersion: PROTOCOL_VERSION,
+        backend: options.backend,
+      }),
+      exited,
+    ]);
+  } catch (error) {
+    // E.g. a forced backend that cannot start: without this the live IPC child keeps the
+    // CLI running after it has printed the reason.
+    sidecar.connection.dispose();
+    if (sidecar.child.exitCode === null) sidecar.child.kill();
+    throw error;
+  }
   const session: Session = {
     ...sidecar,
     info,

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { ActiveRunTracker } from './activeRun';
 import { compareRuns } from './commands/compareRuns';
 import { installGpuBackend } from './commands/installGpuBackend';
+import { setUpNativeBackend } from './commands/setUpNativeBackend';
 import { newConfig } from './commands/newConfig';
 import { resumeRun } from './commands/resumeRun';
 import { registerConfigDiagnostics } from './diagnostics/configDiagnostics';
@@ -44,6 +45,7 @@ export function registerRunFeatures(services: RunFeatureServices): vscode.Dispos
     command('scalenet.newConfig', () => newConfig()),
     command('scalenet.compareRuns', (clicked, selected) => compareRuns(view, clicked, selected)),
     command('scalenet.installGpuBackend', () => installGpuBackend(context, client, log)),
+    command('scalenet.setUpNativeBackend', () => setUpNativeBackend(context, client, log)),
     registerConfigDiagnostics(),
   );
 }

@@ -58,7 +58,9 @@ export class StatusBar implements vscode.Disposable {
       case 'running': {
         // "WebAssembly (SIMD, 1 thread, …)" → "WebAssembly": details go in the tooltip.
         const short = info?.backend.label.replace(/\s*\(.*$/, '') ?? 'ready';
-        this.item.text = `$(circuit-board) ScaleNet: ${short}`;
+        // A native backend also names its device: "libtorch 1.13.1 · cpu".
+        const device = info?.backend.device ? ` · ${info.backend.device.device}` : '';
+        this.item.text = `$(circuit-board) ScaleNet: ${short}${device}`;
         const rejected = (info?.backend.rejected ?? [])
           .map((r) => `\n- not ${r.backend}: ${r.reason}`)
           .join('');

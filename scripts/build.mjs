@@ -77,6 +77,12 @@ const builds = [
     }),
     project: 'cli',
   },
+  // The torch addon's build program, for "ScaleNet: Set Up Native Backend" in a packaged
+  // extension (npm run build:native runs the same file from the sources).
+  {
+    options: nodeBundle('scripts/native/buildTorch.ts', 'dist/build-native.js'),
+    project: 'scripts/native',
+  },
 ];
 if (webviewEntries.length > 0) {
   builds.push({
@@ -97,6 +103,17 @@ function copyWasmBinaries() {
   mkdirSync(join(root, 'dist'), { recursive: true });
   for (const file of readdirSync(from).filter((f) => f.endsWith('.wasm'))) {
     cpSync(join(from, file), join(root, 'dist', file));
+  }
+}
+
+/**
+ * node-addon-api's headers, for "ScaleNet: Set Up Native Backend" in a packaged extension
+ * (vsce leaves node_modules out): dist/build-native.js puts dist/native on NODE_PATH.
+ */
+function copyNodeAddonApi() {
+  const from = join(root, 'node_modules/node-addon-api');
+  if (existsSync(from)) {
+    cpSync(from, join(root, 'dist/native/node-addon-api'), { recursive: true });
   }
 }
 
@@ -230,6 +247,7 @@ if (production) rmSync(join(root, 'dist'), { recursive: true, force: true });
 copyWasmBinaries();
 copyEmbeddedDataset();
 if (production) copySharpRuntime();
+copyNodeAddonApi();
 const selected = only
   ? builds.filter(({ options }) =>
       only.some((name) => String(options.outfile ?? options.outdir).includes(name)),

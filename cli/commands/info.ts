@@ -14,8 +14,20 @@ export async function infoCommand(options: {
     console.log(
       `Backend: ${info.backend.name} — ${info.backend.label}${info.backend.forced ? ' (forced)' : ''}`,
     );
+    const device = info.backend.device;
+    if (device) {
+      const threads = device.threads != null ? `, ${device.threads} threads` : '';
+      console.log(`  device: ${device.device}${threads}`);
+      if (device.library) {
+        const version = device.library.version ? ` ${device.library.version}` : '';
+        console.log(`  ${device.library.name}${version} at ${device.library.path}`);
+      }
+    }
     for (const rejected of info.backend.rejected) {
-      console.log(`  not ${rejected.backend}: ${rejected.reason}`);
+      // The backend in use can be listed too, for what it is not (e.g. torch not on a GPU).
+      const what =
+        rejected.backend === info.backend.name ? rejected.backend : `not ${rejected.backend}:`;
+      console.log(`  ${what} ${rejected.reason}`);
     }
     return 0;
   } finally {

@@ -9,7 +9,12 @@ import type { BackendPreference } from '../../sidecar/protocol/index';
 import type { SidecarClient } from '../supervisor/client';
 
 const CHOICES: { id: BackendPreference; label: string; description: string }[] = [
-  { id: 'auto', label: 'Automatic', description: 'the best that loads: CUDA, then WebAssembly' },
+  {
+    id: 'auto',
+    label: 'Automatic',
+    description: 'the fastest that starts: a GPU first, then libtorch, then WebAssembly',
+  },
+  { id: 'torch', label: 'libtorch (torch)', description: 'PyTorch’s kernels: CUDA, MPS or CPU' },
   { id: 'tensorflow', label: 'TensorFlow (tfjs-node-gpu)', description: 'CUDA 11.2 + cuDNN 8.1' },
   { id: 'wasm', label: 'WebAssembly', description: 'with the project’s training kernels' },
   { id: 'cpu', label: 'Plain JavaScript', description: 'very slow: for checks only' },

@@ -4,6 +4,7 @@
  * survive a settings change (which replaces the supervisor, since its runtime, backend
  * and threads are fixed when the process starts).
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RequestType } from 'vscode-jsonrpc';
@@ -23,7 +24,38 @@ import {
 } from './supervisor';
 
 /** Settings that only take effect in a new sidecar process. */
-const PROCESS_SETTINGS = ['scalenet.nodePath', 'scalenet.backend', 'scalenet.threads'];
+const PROCESS_SETTINGS = [
+  'scalenet.nodePath',
+  'scalenet.backend',
+  'scalenet.threads',
+  'scalenet.libtorchPath',
+  'scalenet.torchDevice',
+  'scalenet.torchThreads',
+];
+
+/** Where "Set Up Native Backend" puts the torch addon it builds (sidecar: SCALENET_TORCH_ADDON). */
+export function torchAddonDir(context: vscode.ExtensionContext): string {
+  return join(context.globalStorageUri.fsPath, 'torch-addon');
+}
+
+/** The torch backend's settings as the sidecar's environment variables. */
+function torchEnv(
+  context: vscode.ExtensionContext,
+  settings: vscode.WorkspaceConfiguration,
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  // Only when built: an absent SCALENET_TORCH_ADDON lets the sidecar find the package's own
+  // build/Release (npm ci from a clone builds it there).
+  const addon = join(torchAddonDir(context), 'scalenet_torch.node');
+  if (existsSync(addon)) env.SCALENET_TORCH_ADDON = addon;
+  const libtorch = settings.get<string>('libtorchPath', '').trim();
+  if (libtorch !== '') env.SCALENET_LIBTORCH = libtorch;
+  const device = settings.get<string>('torchDevice', 'auto');
+  if (device !== 'auto') env.SCALENET_TORCH_DEVICE = device;
+  const threads = settings.get<number>('torchThreads', 0);
+  if (threads > 0) env.SCALENET_TORCH_THREADS = String(threads);
+  return env;
+}
 
 export class SidecarClient implements vscode.Disposable {
   private readonly stateEmitter = new vscode.EventEmitter<StateChangeEvent>();
@@ -75,6 +107,16 @@ export class SidecarClient implements vscode.Disposable {
     return this.supervisor.start();
   }
 
+  /**
+   * A new sidecar process from the current settings and files (e.g. a freshly built torch
+   * addon); resolves with what it reports.
+   */
+  async restartFresh(): Promise<InitializeResult> {
+    this.queueApplySettings();
+    await this.applying;
+    return this.supervisor.start();
+  }
+
   async startRun(params: RunStartParams): Promise<RunStartResult> {
     await this.applying;
     return this.supervisor.startRun(params);
@@ -116,6 +158,7 @@ export class SidecarClient implements vscode.Disposable {
       // Where "Install GPU Backend" puts tfjs-node-gpu (sidecar/backend/tfjsNodeGpu.ts).
       env: {
         SCALENET_TFJS_NODE_GPU_DIR: join(this.context.globalStorageUri.fsPath, 'tfjs-node-gpu'),
+        ...torchEnv(this.context, settings),
       },
       logger: this.log,
     });

@@ -13,7 +13,7 @@ export type InputMode = 'original' | 'harris' | 'gray' | 'gray-harris' | 'hybrid
 
 export type Method = 'rotnet' | 'scalenet' | 'simclr';
 
-export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendPreference = 'auto' | 'torch' | 'tensorflow' | 'wasm' | 'cpu';
 
 export interface DataConfig {
   dataset: DatasetKind;

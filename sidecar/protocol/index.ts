@@ -14,8 +14,21 @@ export * from './config';
 /** Bumped on any incompatible change; `initialize` fails when the two ends disagree. */
 export const PROTOCOL_VERSION = 1;
 
-/** tfjs backend names: `tensorflow` is what tfjs-node-gpu registers. */
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+/**
+ * tfjs backend names: `torch` is the project's backend on libtorch (sidecar/backend/torch),
+ * `tensorflow` is what tfjs-node-gpu registers.
+ */
+export type BackendName = 'torch' | 'tensorflow' | 'wasm' | 'cpu';
+
+/** What a native backend runs on, for the log, `scalenet info` and the status bar's tooltip. */
+export interface BackendDevice {
+  /** "cpu", "cuda:0", "mps". */
+  device: string;
+  /** Compute threads (at::get_num_threads for torch). */
+  threads?: number;
+  /** The native library underneath: libtorch's version and the folder it was loaded from. */
+  library?: { name: string; version?: string; path: string };
+}
 
 export interface RejectedBackend {
   backend: BackendName;
@@ -31,6 +44,8 @@ export interface BackendReport {
   rejected: RejectedBackend[];
   /** True when the choice came from an override rather than `auto`. */
   forced: boolean;
+  /** Device, threads and native library, where the backend has them (torch). */
+  device?: BackendDevice;
 }
 
 export interface InitializeParams {

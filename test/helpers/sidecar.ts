@@ -18,6 +18,19 @@ import { spawnSidecar, type SidecarProcess } from '../../sidecar/protocol/connec
 
 export const SIDECAR_SCRIPT = join(__dirname, '../../dist/sidecar.js');
 
+/**
+ * The backend the integration tests run on: SCALENET_BACKEND of the test process
+ * (`npm run test:integration:torch` sets torch), else wasm, so that a machine where the
+ * torch addon is built still runs the plain suite on the backend it was written for.
+ */
+export function testBackend(): 'torch' | 'wasm' | 'cpu' {
+  const asked = process.env.SCALENET_BACKEND?.trim();
+  if (asked === 'torch' || asked === 'cpu' || asked === 'wasm') return asked;
+  if (asked)
+    throw new Error(`SCALENET_BACKEND=${asked}: the integration tests run on torch, wasm or cpu`);
+  return 'wasm';
+}
+
 export interface TestSidecar extends SidecarProcess {
   info: InitializeResult;
   log: string[];
@@ -53,7 +66,11 @@ export async function startSidecar(env: NodeJS.ProcessEnv = {}): Promise<TestSid
   if (!existsSync(SIDECAR_SCRIPT))
     throw new Error(`${SIDECAR_SCRIPT} is missing: run npm run build`);
   const log: string[] = [];
-  const sidecar = spawnSidecar({ script: SIDECAR_SCRIPT, env, onLog: (line) => log.push(line) });
+  const sidecar = spawnSidecar({
+    script: SIDECAR_SCRIPT,
+    env: { SCALENET_BACKEND: testBackend(), ...env },
+    onLog: (line) => log.push(line),
+  });
   const progress: RunProgressParams[] = [];
   const finished: RunFinishedParams[] = [];
   sidecar.connection.onNotification(RunProgressNotification.type, (p) => progress.push(p));
@@ -61,10 +78,17 @@ export async function startSidecar(env: NodeJS.ProcessEnv = {}): Promise<TestSid
   const exitCode = new Promise<number | null>((resolve) =>
     sidecar.child.once('exit', (code) => resolve(code)),
   );
-  const info = await sidecar.connection.sendRequest(InitializeRequest.type, {
-    clientName: 'test',
-    protocolVersion: PROTOCOL_VERSION,
-  });
+  let info: InitializeResult;
+  try {
+    info = await sidecar.connection.sendRequest(InitializeRequest.type, {
+      clientName: 'test',
+      protocolVersion: PROTOCOL_VERSION,
+    });
+  } catch (error) {
+    // A backend that cannot start: the live child would keep the test process running.
+    sidecar.child.kill('SIGKILL');
+    throw error;
+  }
   return {
     ...sidecar,
     info,

@@ -43,6 +43,23 @@ function whiteSquare(): { png: Buffer; gray: Uint8Array } {
 }
 
 describe('scalenet CLI', () => {
+  it('info --backend NAME that cannot start: says why and exits 1 (no hang)', async () => {
+    const started = Date.now();
+    await assert.rejects(
+      run(process.execPath, [CLI, 'info', '--backend', 'tensorflow'], { timeout: 30_000 }),
+      (error: { code?: number; killed?: boolean; stderr?: string }) => {
+        assert.equal(error.killed, false, 'exited by itself');
+        assert.equal(error.code, 1);
+        assert.match(
+          error.stderr ?? '',
+          /'tensorflow' compute backend was asked for but cannot be used: not installed/,
+        );
+        return true;
+      },
+    );
+    assert.ok(Date.now() - started < 30_000);
+  });
+
   it('harris: a white square has its 16 corner pixels at rows/cols 8, 9, 23, 24', async () => {
     const dir = tempDir('cli-harris');
     const square = whiteSquare();

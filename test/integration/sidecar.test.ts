@@ -14,7 +14,7 @@ import {
   ShutdownRequest,
   type ErrorData,
 } from '../../sidecar/protocol';
-import { startSidecar, tempDir, type TestSidecar } from '../helpers/sidecar';
+import { startSidecar, tempDir, testBackend, type TestSidecar } from '../helpers/sidecar';
 
 interface MetricLine {
   metric: string;
@@ -51,12 +51,28 @@ describe('sidecar over JSON-RPC', () => {
     }
   });
 
-  it('initialize reports the wasm backend and why tfjs-node-gpu was not used', () => {
-    assert.equal(sidecar.info.backend.name, 'wasm');
-    const gpu = sidecar.info.backend.rejected.find((r) => r.backend === 'tensorflow');
-    assert.ok(gpu, 'tfjs-node-gpu is listed as rejected');
-    assert.match(gpu.reason, /not installed|cannot|failed/i);
+  it('initialize reports the backend the tests asked for (wasm, or torch with its libtorch)', () => {
+    assert.equal(sidecar.info.backend.name, testBackend());
+    assert.equal(sidecar.info.backend.forced, true);
     assert.equal(sidecar.info.pid, sidecar.child.pid);
+    if (testBackend() === 'torch') {
+      assert.match(sidecar.info.backend.label, /^libtorch \S+ \((CPU, \d+ threads|CUDA|MPS); \//);
+      assert.ok(sidecar.info.backend.device?.library?.path, 'names the libtorch folder');
+    } else {
+      assert.match(sidecar.info.backend.label, /WebAssembly/);
+    }
+  });
+
+  it('auto reports why tfjs-node-gpu was not used', async () => {
+    const auto = await startSidecar({ SCALENET_BACKEND: '' });
+    try {
+      const gpu = auto.info.backend.rejected.find((r) => r.backend === 'tensorflow');
+      assert.ok(gpu, 'tfjs-node-gpu is listed as rejected');
+      assert.match(gpu.reason, /not installed|cannot|failed|torch is faster/i);
+    } finally {
+      await auto.connection.sendRequest(ShutdownRequest.type, {});
+      await auto.exit();
+    }
   });
 
   it('trains a tiny RotNet to above-chance rotation, kNN, linear and fine-tune accuracy', async () => {

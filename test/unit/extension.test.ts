@@ -122,10 +122,13 @@ void describe('extension (stand-in vscode, real fixture sidecar)', () => {
     }
     assert.deepEqual(Object.keys(manifest.contributes.configuration.properties).sort(), [
       'scalenet.backend',
+      'scalenet.libtorchPath',
       'scalenet.nodePath',
       'scalenet.runsDir',
       'scalenet.showLossCurvesOnTrain',
       'scalenet.threads',
+      'scalenet.torchDevice',
+      'scalenet.torchThreads',
     ]);
     const [schema] = manifest.contributes.jsonValidation;
     assert.equal(schema.fileMatch, '*.scalenet.json');

@@ -571,3 +571,122 @@ console.log('added 1 package in 2s');
     });
   });
 });
+
+void describe('Set Up Native Backend', () => {
+  // A stand-in `node` first on PATH: the command runs dist/build-native.js with a system
+  // Node; this one answers as that build program does (JSON lines, then the outcome).
+  const bin = join(workspace, 'bin-node');
+  const argsFile = join(workspace, 'build-native.args');
+  const savedPath = process.env.PATH;
+
+  before(() => {
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(
+      join(bin, 'node'),
+      `#!/bin/sh\nNODE_OPTIONS= exec ${process.execPath} "$0-build.cjs" "$@"\n`,
+    );
+    writeFileSync(
+      join(bin, 'node-build.cjs'),
+      `
+const fs = require('fs'), path = require('path');
+const args = process.argv.slice(2);
+fs.writeFileSync(${JSON.stringify(argsFile)}, JSON.stringify(args));
+const say = (o) => console.log(JSON.stringify(o));
+say({ event: 'log', message: 'libtorch from setting (SCALENET_LIBTORCH): not set' });
+say({ event: 'log', message: 'using libtorch 1.13.1 (Debian libtorch-dev, /usr/lib/x86_64-linux-gnu)' });
+const mode = process.env.FAKE_BUILD;
+if (mode === 'hang') {
+  fs.writeFileSync(process.env.FAKE_BUILD_PIDFILE, String(process.pid));
+  say({ event: 'log', message: 'CXX(target) Release/obj.target/scalenet_torch/addon.o' });
+  setInterval(() => {}, 1000);
+  return;
+}
+if (mode === 'no-compiler') {
+  say({ event: 'result', ok: false, kind: 'no-compiler', message: 'no C++ compiler (c++, g++ or clang++ on PATH; e.g. apt-get install g++ make)' });
+  return;
+}
+const out = args[args.indexOf('--out') + 1];
+fs.mkdirSync(out, { recursive: true });
+fs.writeFileSync(path.join(out, 'scalenet_torch.node'), 'built');
+say({ event: 'log', message: 'SOLINK_MODULE(target) Release/obj.target/scalenet_torch.node' });
+say({ event: 'result', ok: true, kind: 'built', message: path.join(out, 'scalenet_torch.node') + ' in 40 s', addon: path.join(out, 'scalenet_torch.node') });
+`,
+    );
+    chmodSync(join(bin, 'node'), 0o755);
+    process.env.PATH = `${bin}:${savedPath}`;
+  });
+
+  after(() => {
+    process.env.PATH = savedPath;
+    delete process.env.FAKE_BUILD;
+  });
+
+  void it('no compiler: says a C++ compiler is missing and what to install, offers the log', async () => {
+    process.env.FAKE_BUILD = 'no-compiler';
+    fake.state.nextAnswer = 'Show Log';
+    await run('scalenet.setUpNativeBackend');
+    const record = fake.state.progress.at(-1)!;
+    assert.equal(record.title, 'ScaleNet: building the native (libtorch) backend');
+    assert.ok(
+      record.reports.some(
+        (r) =>
+          r.message === 'using libtorch 1.13.1 (Debian libtorch-dev, /usr/lib/x86_64-linux-gnu)',
+      ),
+    );
+    assert.equal(lastMessage()?.kind, 'error');
+    assert.equal(
+      lastMessage()?.text,
+      'ScaleNet: the native backend was not built (a C++ compiler is missing): no C++ compiler (c++, g++ or clang++ on PATH; e.g. apt-get install g++ make)',
+    );
+    const args = JSON.parse(readFileSync(argsFile, 'utf8')) as string[];
+    assert.deepEqual(args, [
+      join(root, 'dist', 'build-native.js'),
+      '--json',
+      '--root',
+      root,
+      '--stage',
+      join(storage, 'torch-build'),
+      '--out',
+      join(storage, 'torch-addon'),
+    ]);
+    assert.ok(
+      fake.state.log.includes(
+        'info [build:native] libtorch from setting (SCALENET_LIBTORCH): not set',
+      ),
+    );
+  });
+
+  void it('built: restarts the sidecar with the addon (SCALENET_TORCH_ADDON) and says what it uses', async () => {
+    process.env.FAKE_BUILD = 'ok';
+    await run('scalenet.setUpNativeBackend');
+    const addon = join(storage, 'torch-addon', 'scalenet_torch.node');
+    assert.equal(readFileSync(addon, 'utf8'), 'built');
+    assert.equal(lastMessage()?.kind, 'warning');
+    // The fixture sidecar names the addon it was handed: the restart passed it on.
+    assert.equal(
+      lastMessage()?.text,
+      `ScaleNet: the native backend is built but not in use: fixture: ${addon} not loaded. The sidecar uses Fixture CPU.`,
+    );
+    assert.deepEqual(lastMessage()?.buttons, ['Select Backend']);
+  });
+
+  void it('cancelling stops the build', async () => {
+    const pidFile = join(workspace, 'build.pid');
+    process.env.FAKE_BUILD = 'hang';
+    process.env.FAKE_BUILD_PIDFILE = pidFile;
+    const building = run('scalenet.setUpNativeBackend');
+    await waitUntil(() => existsSync(pidFile) && fake.state.progress.at(-1)!.reports.length > 2);
+    fake.state.progress.at(-1)!.cancel();
+    await building;
+    assert.equal(lastMessage()?.text, 'ScaleNet: native backend build cancelled.');
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    await waitUntil(() => {
+      try {
+        process.kill(pid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+  });
+});

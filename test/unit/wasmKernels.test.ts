@@ -201,13 +201,16 @@ function fakeTfjsNodeGpu(indexJs: string): string {
   return dir;
 }
 
+/** These cases are about the machine without the torch addon (torchChooser.test.ts has it). */
+const NO_TORCH = { SCALENET_TORCH_ADDON: '/nonexistent/scalenet_torch.node' };
+
 void describe('chooseBackend', () => {
   const fakes: string[] = [];
   after(() => {
     for (const dir of fakes) rmSync(dir, { recursive: true, force: true });
   });
-  void it('auto: picks wasm here and says why tfjs-node-gpu was not used', async () => {
-    const report = await chooseBackend('auto', {});
+  void it('auto without the torch addon: picks wasm and says why tfjs-node-gpu was not used', async () => {
+    const report = await chooseBackend('auto', NO_TORCH);
     assert.equal(report.name, 'wasm');
     assert.equal(report.forced, false);
     assert.match(report.label, /WebAssembly .*project training kernels/);
@@ -216,6 +219,7 @@ void describe('chooseBackend', () => {
     assert.ok(tensorflow, 'tensorflow is listed as rejected');
     assert.match(tensorflow.reason, /not installed/);
     assert.match(tensorflow.reason, /npm i @tensorflow\/tfjs-node-gpu/);
+    assert.match(report.rejected[0].reason, /SCALENET_TORCH_ADDON=.* does not exist/);
   });
 
   void it('SCALENET_BACKEND=cpu forces the cpu backend', async () => {
@@ -260,7 +264,7 @@ void describe('chooseBackend', () => {
       "throw new Error('libcudart.so.11.0: cannot open shared object file: No such file or directory');",
     );
     fakes.push(dir);
-    const report = await chooseBackend('auto', { SCALENET_TFJS_NODE_GPU_DIR: dir });
+    const report = await chooseBackend('auto', { ...NO_TORCH, SCALENET_TFJS_NODE_GPU_DIR: dir });
     assert.equal(report.name, 'wasm');
     const reason = report.rejected.find((r) => r.backend === 'tensorflow')?.reason ?? '';
     assert.match(reason, /failed to load: libcudart\.so\.11\.0: cannot open shared object file/);
@@ -281,11 +285,16 @@ void describe('chooseBackend', () => {
     `);
     fakes.push(dir);
     try {
-      const report = await chooseBackend('auto', { SCALENET_TFJS_NODE_GPU_DIR: dir });
+      const report = await chooseBackend('auto', { ...NO_TORCH, SCALENET_TFJS_NODE_GPU_DIR: dir });
+      // torch comes first in the order: without its addon it is the one rejection.
+      assert.deepEqual(
+        report.rejected.map((r) => r.backend),
+        ['torch'],
+      );
       assert.deepEqual(report, {
         name: 'tensorflow',
         label: 'tfjs-node-gpu (libtensorflow on CPU: no CUDA GPU found)',
-        rejected: [],
+        rejected: report.rejected,
         forced: false,
       });
       assert.equal(tf.getBackend(), 'tensorflow');

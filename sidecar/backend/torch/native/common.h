@@ -1,0 +1,60 @@
+// Shared declarations of the `torch` backend's native addon: the tensor store (one
+// at::Tensor per tfjs dataId) and the kernel registry the generic `run` executor uses.
+#pragma once
+#include <napi.h>
+#include <ATen/ATen.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace scalenet {
+
+// The inputs of one kernel call: tensors already viewed to the shapes tfjs gave, and the
+// kernel's attrs object (plain numbers, arrays, strings, booleans as tfjs passes them).
+struct KernelArgs {
+  std::vector<at::Tensor> in;
+  Napi::Object attrs;
+  std::string kernel;
+
+  bool has(const char* name) const;
+  double num(const char* name) const;
+  int64_t integer(const char* name) const;
+  bool flag(const char* name) const;
+  std::string str(const char* name) const;
+  std::vector<int64_t> ints(const char* name) const;
+  [[noreturn]] void fail(const std::string& why) const;
+};
+
+using KernelFn = std::function<std::vector<at::Tensor>(KernelArgs&)>;
+
+void registerKernel(const std::string& name, KernelFn fn);
+
+void registerElementwiseKernels();
+void registerNnKernels();
+void registerShapeKernels();
+void registerReduceKernels();
+void registerGradKernels();
+
+// NHWC tensor -> channels_last NCHW view (no copy) and back.
+inline at::Tensor toNchw(const at::Tensor& nhwc) { return nhwc.permute({0, 3, 1, 2}); }
+inline at::Tensor toNhwc(const at::Tensor& nchw) { return nchw.permute({0, 2, 3, 1}); }
+
+// A tensor of zeros that is a broadcast of one element (every stride 0): what the
+// backend's gradients produce for terms that vanish; kernels short-cut on it.
+inline bool isZeroBroadcast(const at::Tensor& t) {
+  if (t.dim() == 0 || t.numel() < 2 || !t.device().is_cpu() || t.scalar_type() != at::kFloat) return false;
+  for (int64_t s : t.strides()) {
+    if (s != 0) return false;
+  }
+  return *static_cast<const float*>(t.data_ptr()) == 0.0f;
+}
+
+inline at::Tensor zeroBroadcast(at::IntArrayRef shape, const at::TensorOptions& opts) {
+  return at::zeros({1}, opts).expand(shape);
+}
+
+// The device tensors live on (CPU, CUDA or MPS), chosen at init.
+at::Device currentDevice();
+
+}  // namespace scalenet
