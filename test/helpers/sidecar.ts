@@ -20,7 +20,7 @@ export const SIDECAR_SCRIPT = join(__dirname, '../../dist/sidecar.js');
 
 /**
  * The backend the integration tests run on: SCALENET_BACKEND of the test process
- * (`npm run test:integration:torch` sets torch), else wasm, so that a machine where the
+ * (test/torch/run.sh sets torch), else wasm, so that a machine where the
  * torch addon is built still runs the plain suite on the backend it was written for.
  */
 export function testBackend(): 'torch' | 'wasm' | 'cpu' {
