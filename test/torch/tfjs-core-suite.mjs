@@ -17,6 +17,9 @@ const coreDist = join(root, 'node_modules/@tensorflow/tfjs-core/dist');
 const args = process.argv.slice(2);
 const filter = args.includes('--filter') ? args[args.indexOf('--filter') + 1] : undefined;
 const listFailures = args.includes('--list-failures');
+// The bundle runs from a temp folder, where the addon's usual places (../build from the
+// bundle) do not exist: point at this checkout's build unless told otherwise.
+process.env.SCALENET_TORCH_ADDON ||= join(root, 'build', 'Release', 'scalenet_torch.node');
 
 const tests = readdirSync(join(coreDist, 'ops'))
   .filter((f) => f.endsWith('_test.js'))
