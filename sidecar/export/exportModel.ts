@@ -17,7 +17,7 @@ import { writeModelFiles } from '../models/modelIO';
 import type { ExportedModel, ModelExportParams, ModelExportResult } from '../protocol';
 import type { ChannelStats } from '../transforms/standardize';
 import { writeDirAtomic, writeFileAtomic } from '../util/atomicWrite';
-import { listClassifiers, loadClassifier } from './classifierStore';
+import { listClassifiers, loadClassifier } from '../runs/classifierStore';
 import { loadSplit } from '../inspect/source';
 import { evaluationStats, ensureParent, loadPretext } from './runModel';
 import { encodeSafetensors, type NamedTensor } from './safetensors';

@@ -28,7 +28,7 @@ import {
   type TrainerState,
 } from '../train/stageLoop';
 import { describeFailure } from './failures';
-import { saveClassifier } from '../export/classifierStore';
+import { saveClassifier } from '../runs/classifierStore';
 import { evaluateDownstream, evaluationSets, knnAccuracyAt } from './evaluation';
 import { modelSpecOf } from '../models/modelSpec';
 import { loadPreparedData } from '../train/stageData';
