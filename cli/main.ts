@@ -30,7 +30,7 @@ const backendOption = () =>
 const program = new Command()
   .name('scalenet')
   .description(
-    'Self-supervised representation learning for few labelled images (ScaleNet, RotNet).',
+    'Self-supervised representation learning for few labelled images: RotNet, ScaleNet scale chains, SimCLR and multi-scale SimCLR.',
   )
   .version(manifest.version)
   .showHelpAfterError();
