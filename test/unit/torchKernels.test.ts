@@ -59,6 +59,25 @@ const CASES: Case[] = [
     grad: true,
   },
   {
+    // An odd batch (3 Grad-CAM images) crashed oneDNN's 1x1 weight gradient (SIGSEGV).
+    name: 'conv 1x1 s2 same, odd batch (projection under Grad-CAM)',
+    shapes: [
+      [3, 28, 28, 8],
+      [1, 1, 8, 16],
+    ],
+    f: conv(2, 'same'),
+    grad: true,
+  },
+  {
+    name: 'conv 1x1 s1 valid, odd batch',
+    shapes: [
+      [5, 7, 7, 8],
+      [1, 1, 8, 4],
+    ],
+    f: conv(1, 'valid'),
+    grad: true,
+  },
+  {
     name: 'conv 3x3 s1 same (CIFAR stem, 3 channels)',
     shapes: [
       [4, 32, 32, 3],

@@ -123,12 +123,29 @@ Outs convBackpropInput(KernelArgs& a, bool depthwise) {
   return Outs{toNhwc(cropUneven(std::get<0>(grads), g, s[1], s[2]))};
 }
 
+// dW of a 1x1 convolution without padding: the strided input pixels times dy, one matmul.
+// oneDNN's weight gradient crashed here (SIGSEGV in libdnnl) for a 1x1 stride-2 shortcut
+// with an odd batch (3 or 5 Grad-CAM images); this path is exact and needs no oneDNN.
+bool isPlainPointwise(const Geometry& g, const std::vector<int64_t>& fs, bool depthwise) {
+  return !depthwise && fs[0] == 1 && fs[1] == 1 && g.padH == 0 && g.padW == 0 && !g.uneven() &&
+         g.dilations[0] == 1 && g.dilations[1] == 1;
+}
+
+T pointwiseFilterGrad(const T& x, const T& dyNhwc, const Geometry& g, const std::vector<int64_t>& fs) {
+  int64_t ho = dyNhwc.size(1), wo = dyNhwc.size(2);
+  T xs = x.slice(1, 0, (ho - 1) * g.strides[0] + 1, g.strides[0])
+             .slice(2, 0, (wo - 1) * g.strides[1] + 1, g.strides[1]);
+  T dw = at::mm(xs.reshape({-1, fs[2]}).t(), dyNhwc.reshape({-1, fs[3]}));
+  return dw.reshape({1, 1, fs[2], fs[3]});
+}
+
 // dW: inputs x, dy; attr filterShape (tfjs layout).
 Outs convBackpropFilter(KernelArgs& a, bool depthwise) {
   Geometry g = geometry(a);
   const T& x = a.in[0];
-  T dy = toNchw(a.in[1]);
   std::vector<int64_t> fs = a.ints("filterShape");
+  if (isPlainPointwise(g, fs, depthwise)) return Outs{pointwiseFilterGrad(x, a.in[1], g, fs)};
+  T dy = toNchw(a.in[1]);
   int64_t groups = depthwise ? x.size(3) : 1;
   std::vector<int64_t> wShape = depthwise ? std::vector<int64_t>{fs[2] * fs[3], 1, fs[0], fs[1]}
                                           : std::vector<int64_t>{fs[3], fs[2], fs[0], fs[1]};
