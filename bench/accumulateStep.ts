@@ -10,7 +10,11 @@
  * micro-batch, as with gradient accumulation in PyTorch.
  */
 import * as tf from '@tensorflow/tfjs';
-import { trainStep, type RotationBatch, type StepResult } from '../sidecar/train/rotationStep';
+import {
+  trainStep,
+  type RotationBatch,
+  type StepResult,
+} from '../sidecar/methods/rotation/rotationStep';
 
 function microLoss(
   model: tf.LayersModel,

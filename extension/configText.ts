@@ -2,40 +2,20 @@
  * Reading a `*.scalenet.json` as the editor holds it, and where its runs go. No `vscode`
  * import: unit-tested under plain Node.
  */
-import { isAbsolute, join, resolve } from 'node:path';
-import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
-
-export type ParsedConfig =
-  { ok: true; value: unknown } | { ok: false; message: string; line: number; column: number };
+import { hasOwnRunsDir, resolveRunsDir } from '../sidecar/protocol/runStore';
 
 /**
- * JSON with comments and trailing commas, parsed with the same parser and options as the
- * sidecar (sidecar/config/resolveConfig.ts), so that what the extension accepts the
- * sidecar accepts too. The starting configs the extension writes are commented.
+ * JSON with comments and trailing commas, parsed by the sidecar's own parser (one for
+ * every component), so that what the extension accepts the sidecar accepts too.
  */
-export function parseConfigText(text: string): ParsedConfig {
-  const errors: ParseError[] = [];
-  const value: unknown = parse(text, errors, { allowTrailingComma: true });
-  const first = errors[0];
-  if (!first) return { ok: true, value };
-  const lines = text.slice(0, first.offset).split('\n');
-  return {
-    ok: false,
-    // "CommaExpected" → "comma expected"
-    message: printParseErrorCode(first.error)
-      .replace(/([a-z])([A-Z])/g, '$1 $2')
-      .toLowerCase(),
-    line: lines.length,
-    column: (lines.at(-1)?.length ?? 0) + 1,
-  };
-}
+export { parseConfigText, type ParsedConfig } from '../sidecar/protocol/configCheck';
 
 /**
  * The `runsDir` to send with `run/start`, absolute, or undefined to leave it to the
  * sidecar. A config that names its own runsDir keeps it: the sidecar resolves that
  * against the config's folder, as the CLI does, so both write to the same place.
- * Otherwise the setting applies, relative to the workspace folder (DESIGN.md: runs go to
- * `.scalenet/runs/` in the workspace), or to the config's folder outside a workspace.
+ * Otherwise the setting applies, as the one resolver of the run store says
+ * (sidecar/protocol/runStore.ts `resolveRunsDir`).
  */
 export function runsDirOverride(options: {
   configRunsDir: unknown;
@@ -43,10 +23,10 @@ export function runsDirOverride(options: {
   workspaceFolder: string | undefined;
   configDir: string;
 }): string | undefined {
-  if (typeof options.configRunsDir === 'string' && options.configRunsDir.trim() !== '') {
-    return undefined;
-  }
-  const dir = options.settingRunsDir.trim() || join('.scalenet', 'runs');
-  if (isAbsolute(dir)) return dir;
-  return resolve(options.workspaceFolder ?? options.configDir, dir);
+  if (hasOwnRunsDir({ runsDir: options.configRunsDir })) return undefined;
+  return resolveRunsDir({
+    configDir: options.configDir,
+    settingRunsDir: options.settingRunsDir,
+    workspaceFolder: options.workspaceFolder,
+  });
 }

@@ -22,13 +22,17 @@ import {
   RunProgressNotification,
   RunStartRequest,
   RunStopRequest,
+  RunsHistoryRequest,
   RunsListRequest,
+  RunsStagesRequest,
   ShutdownRequest,
   type BackendReport,
   type ConfigError as ConfigErrorData,
 } from './protocol';
-import { ActiveRuns } from './runs/activeRuns';
+import { ActiveRuns } from './runner/activeRuns';
 import { describeRuns } from './runs/listRuns';
+import { runHistory, runStages } from './runs/runFolderInfo';
+import { answering } from './inspect/errors';
 import { SIDECAR_VERSION } from './version';
 
 if (!process.send) {
@@ -96,6 +100,13 @@ connection.onRequest(RunStartRequest.type, (params) => {
 connection.onRequest(RunStopRequest.type, (params) => ({ stopping: runs.stop(params.runId) }));
 
 connection.onRequest(RunsListRequest.type, (params) => describeRuns(params.runsDir));
+connection.onRequest(RunsHistoryRequest.type, (params) =>
+  answering(() => runHistory(params.runDir)),
+);
+connection.onRequest(RunsStagesRequest.type, (params) => {
+  if (!backend) throw new ResponseError(3, 'Send initialize before runs/stages.');
+  return answering(() => runStages(params.runDir));
+});
 
 // Seeing the data (harris/preview, data/inspect, data/preview): no backend needed.
 registerInspectHandlers(connection);

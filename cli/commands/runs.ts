@@ -8,7 +8,8 @@ import { RunsListRequest, type RunInfo } from '../../sidecar/protocol';
 import { openSession } from '../sidecarSession';
 import { formatTable, meanStd } from '../table';
 
-export const DEFAULT_RUNS_DIR = '.scalenet/runs';
+/** The run store's default folder, relative to where the command runs. */
+export { DEFAULT_RUNS_DIR } from '../../sidecar/protocol/runStore';
 
 async function fetchRuns(runsDir: string): Promise<RunInfo[]> {
   const session = await openSession({});

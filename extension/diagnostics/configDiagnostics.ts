@@ -1,13 +1,14 @@
 /**
  * Problems the schema cannot see, in the Problems panel and under the field, for every
  * open `*.scalenet.json`: rechecked a moment after the user stops typing (the rules
- * touch the disk for dataset paths), and cleared when the document closes.
+ * touch the disk for dataset paths), and cleared when the document closes. The rules are
+ * the sidecar's own (sidecar/protocol/configCheck), so the editor and a run agree.
  */
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_SUFFIX } from '../configFiles';
-import { checkConfigText } from './configRules';
+import { checkConfigText } from '../../sidecar/protocol/configCheck';
 
 export const DIAGNOSTICS_DELAY_MS = 300;
 

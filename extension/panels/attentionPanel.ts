@@ -4,7 +4,7 @@
  * one row per run (a run that fails gets its error in its row, the others still show).
  */
 import * as vscode from 'vscode';
-import { GradcamComputeRequest, RunsListRequest } from '../../sidecar/protocol';
+import { GradcamComputeRequest } from '../../sidecar/protocol';
 import {
   assertNever,
   type AttentionMapsState,
@@ -15,7 +15,7 @@ import {
   type WebviewMessage,
 } from '../../webview/protocol';
 import { saveExport } from './exportFile';
-import { defaultRunsDir, namedStages } from './runFolders';
+import { attentionRuns } from './runFolders';
 import type { PanelServices } from './services';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -30,7 +30,6 @@ export class AttentionPanel implements vscode.Disposable {
     private readonly panel: vscode.WebviewPanel,
     private readonly services: PanelServices,
     private state: AttentionMapsState | undefined,
-    private readonly runsDir: string | undefined,
   ) {
     panel.webview.options = webviewOptions(services.extensionUri);
     panel.webview.html = webviewHtml(
@@ -56,7 +55,7 @@ export class AttentionPanel implements vscode.Disposable {
       selectedRuns.length > 0
         ? { selectedRuns, stages: [], method: 'gradcam', indices: '0,1,2,3', opacity: 0.5 }
         : undefined;
-    return new AttentionPanel(panel, services, state, defaultRunsDir());
+    return new AttentionPanel(panel, services, state);
   }
 
   private post(message: HostMessage): void {
@@ -65,25 +64,15 @@ export class AttentionPanel implements vscode.Disposable {
 
   private async init(): Promise<void> {
     let runs: AttentionRun[] = [];
-    if (this.runsDir) {
-      try {
-        const listed = await this.services.client.request(RunsListRequest.type, {
-          runsDir: this.runsDir,
-        });
-        runs = listed
-          .filter((r) => r.latestCheckpoint)
-          .map((r) => ({
-            runDir: r.runDir,
-            label: `${r.name} (${r.method}, ${r.scales.join('→')})`,
-            ...namedStages(r.runDir),
-          }));
-      } catch (error) {
-        this.post({
-          type: 'notice',
-          level: 'error',
-          message: `Could not list runs: ${(error as Error).message}`,
-        });
-      }
+    try {
+      // Every runs folder of the workspace: the setting's and each config's own.
+      runs = await attentionRuns(this.services.client);
+    } catch (error) {
+      this.post({
+        type: 'notice',
+        level: 'error',
+        message: `Could not list runs: ${(error as Error).message}`,
+      });
     }
     this.runs = runs;
     this.post({ type: 'attention/init', runs, state: this.state });

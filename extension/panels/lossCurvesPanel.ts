@@ -80,7 +80,9 @@ export class LossCurvesPanel implements vscode.Disposable {
       case 'ready':
         this.post({
           type: 'lossCurves/history',
-          runs: this.state.runDirs.map(readHistory),
+          runs: await Promise.all(
+            this.state.runDirs.map((runDir) => readHistory(this.services.client, runDir)),
+          ),
           state: this.state,
         });
         break;

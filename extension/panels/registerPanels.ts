@@ -9,7 +9,7 @@ import type { PanelState } from '../../webview/protocol';
 import { AttentionPanel, ATTENTION_VIEW } from './attentionPanel';
 import { HarrisPanel, HARRIS_VIEW } from './harrisPanel';
 import { LossCurvesPanel, LOSS_CURVES_VIEW } from './lossCurvesPanel';
-import { defaultRunsDir, isRunDir, listRunDirs } from './runFolders';
+import { isRunDir, workspaceRunDirs } from './runFolders';
 import type { PanelServices } from './services';
 
 /** Runs shown by default: the newest few, enough to compare RotNet and ScaleNet. */
@@ -54,13 +54,13 @@ export function registerPanels(
   context: vscode.ExtensionContext,
 ): vscode.Disposable {
   const all: PanelServices = { ...services, extensionUri: context.extensionUri };
-  const lossRuns = (arg?: PanelArg) => {
+  const lossRuns = async (arg?: PanelArg) => {
     const given = runArg(arg);
-    return given.length > 0 ? given : listRunDirs(defaultRunsDir(), DEFAULT_RUNS);
+    return given.length > 0 ? given : workspaceRunDirs(DEFAULT_RUNS);
   };
   return vscode.Disposable.from(
-    vscode.commands.registerCommand('scalenet.showLossCurves', (arg?: PanelArg) =>
-      LossCurvesPanel.create(all, lossRuns(arg)),
+    vscode.commands.registerCommand('scalenet.showLossCurves', async (arg?: PanelArg) =>
+      LossCurvesPanel.create(all, await lossRuns(arg)),
     ),
     vscode.commands.registerCommand('scalenet.previewHarris', async (arg?: PanelArg) => {
       const configPath = await pickConfig(arg);
@@ -70,7 +70,7 @@ export function registerPanels(
       AttentionPanel.create(all, runArg(arg)),
     ),
     vscode.window.registerWebviewPanelSerializer(LOSS_CURVES_VIEW, {
-      deserializeWebviewPanel: (panel, raw) => {
+      deserializeWebviewPanel: async (panel, raw) => {
         const s = stateOf(raw);
         const state =
           s?.panel === 'lossCurves'
@@ -80,10 +80,9 @@ export function registerPanels(
                 xAxis: 'step' as const,
                 logScale: false,
                 hiddenRuns: [],
-                runDirs: lossRuns(),
+                runDirs: await lossRuns(),
               };
         new LossCurvesPanel(panel, all, state);
-        return Promise.resolve();
       },
     }),
     vscode.window.registerWebviewPanelSerializer(HARRIS_VIEW, {
@@ -100,12 +99,7 @@ export function registerPanels(
     vscode.window.registerWebviewPanelSerializer(ATTENTION_VIEW, {
       deserializeWebviewPanel: (panel, raw) => {
         const s = stateOf(raw);
-        new AttentionPanel(
-          panel,
-          all,
-          s?.panel === 'attentionMaps' ? s.state : undefined,
-          defaultRunsDir(),
-        );
+        new AttentionPanel(panel, all, s?.panel === 'attentionMaps' ? s.state : undefined);
         return Promise.resolve();
       },
     }),

@@ -1,111 +1,49 @@
 /**
- * Reading run folders for the panels: the runs folder from the settings, metrics.jsonl
- * as chart history, and a run's named stages from its config. Only the documented run
- * format (DESIGN.md: run store) is read here; sidecar code is not imported.
+ * Runs for the panels, asked of the sidecar (`runs/list`, `runs/history`, `runs/stages`)
+ * over the workspace's runs folders (extension/runs/workspaceRuns.ts). Nothing here
+ * parses a run file or knows a model's layers: the run store's contract is
+ * sidecar/protocol/runStore.ts, and the sidecar answers for it.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, isAbsolute, join } from 'node:path';
-import * as vscode from 'vscode';
-import type { MetricPoint, RunSeries, StageLength } from '../../webview/protocol';
+import { RunsHistoryRequest, RunsListRequest, RunsStagesRequest } from '../../sidecar/protocol';
+import { isRunFolder } from '../../sidecar/protocol/runStore';
+import type { AttentionRun, MetricPoint, RunSeries } from '../../webview/protocol';
+import type { SidecarClient } from '../supervisor/client';
+import { findRunsFolders } from '../runs/workspaceRuns';
+import { basename } from 'node:path';
 
-/** The runs folder of the first workspace folder (setting `scalenet.runsDir`). */
-export function defaultRunsDir(): string | undefined {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  const setting = vscode.workspace
-    .getConfiguration('scalenet', folder?.uri)
-    .get<string>('runsDir', '.scalenet/runs');
-  if (isAbsolute(setting)) return setting;
-  return folder ? join(folder.uri.fsPath, setting) : undefined;
+export { workspaceRunDirs } from '../runs/workspaceRuns';
+
+/** Whether a path a menu passed is a run folder. */
+export const isRunDir = isRunFolder;
+
+/** A run's metrics.jsonl as chart points, read by the sidecar. */
+export async function readHistory(client: SidecarClient, runDir: string): Promise<RunSeries> {
+  const history = await client.request(RunsHistoryRequest.type, { runDir });
+  const points: MetricPoint[] = history.records.map((m) => ({
+    stage: m.stage,
+    step: m.step,
+    epoch: m.epoch,
+    metric: m.metric,
+    value: m.value,
+    time: Date.parse(m.time),
+  }));
+  // Steps 0: the chart learns each stage's length from its points.
+  const stages = history.scales.map((scale, stage) => ({ stage, scale, steps: 0, epochs: 0 }));
+  return { runId: history.runId, label: basename(runDir), points, stages };
 }
 
-interface MetricLine {
-  run: string;
-  stage: number;
-  epoch: number;
-  step: number;
-  metric: string;
-  value: number;
-  time: string;
-}
-
-/** A run's metrics.jsonl as chart points (a torn last line from a crash is skipped). */
-export function readHistory(runDir: string): RunSeries {
-  const file = join(runDir, 'metrics.jsonl');
-  const points: MetricPoint[] = [];
-  let runId = basename(runDir);
-  if (existsSync(file)) {
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        const m = JSON.parse(line) as MetricLine;
-        runId = m.run;
-        points.push({
-          stage: m.stage,
-          step: m.step,
-          epoch: m.epoch,
-          metric: m.metric,
-          value: m.value,
-          time: Date.parse(m.time),
-        });
-      } catch {
-        // Half a line from a killed process: the lines before it are whole.
-      }
+/** Every run of the workspace with a checkpoint, with the stages Grad-CAM can explain. */
+export async function attentionRuns(client: SidecarClient): Promise<AttentionRun[]> {
+  const runs: AttentionRun[] = [];
+  for (const folder of await findRunsFolders()) {
+    const listed = await client.request(RunsListRequest.type, { runsDir: folder.runsDir });
+    for (const run of listed.filter((r) => r.latestCheckpoint)) {
+      runs.push({
+        runDir: run.runDir,
+        label: `${run.name} (${run.method}, ${run.scales.join('→')})`,
+        ...(await client.request(RunsStagesRequest.type, { runDir: run.runDir })),
+      });
     }
   }
-  return { runId, label: basename(runDir), points, stages: stageLengths(runDir) };
-}
-
-interface RunConfigFile {
-  method?: string;
-  model?: { arch?: string; blocks?: number[]; ninBlocks?: number };
-  pretext?: { scales?: number[]; epochs?: number[] };
-}
-
-function readRunConfig(runDir: string): RunConfigFile {
-  try {
-    return JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')) as RunConfigFile;
-  } catch {
-    return {};
-  }
-}
-
-/** Scales from the config, for the stage marks; steps 0 = learnt from the points. */
-function stageLengths(runDir: string): StageLength[] {
-  const { pretext } = readRunConfig(runDir);
-  return (pretext?.scales ?? []).map((scale, stage) => ({ stage, scale, steps: 0, epochs: 0 }));
-}
-
-/** The `stage*`/`block*` outputs the builders give the run's architecture. */
-export function namedStages(runDir: string): { stages: string[]; method: string } {
-  const config = readRunConfig(runDir);
-  const arch = config.model?.arch ?? 'resnet';
-  const count =
-    arch === 'resnet'
-      ? (config.model?.blocks?.length ?? 3)
-      : arch === 'nin'
-        ? (config.model?.ninBlocks ?? 4)
-        : arch === 'alexnet'
-          ? 5
-          : 4;
-  const prefix = arch === 'nin' || arch === 'alexnet' ? 'block' : 'stage';
-  return {
-    stages: Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`),
-    method: config.method ?? 'rotnet',
-  };
-}
-
-/** Run folders (those with a config.json) under runsDir, newest first, at most `max`. */
-export function listRunDirs(runsDir: string | undefined, max: number): string[] {
-  if (!runsDir || !existsSync(runsDir)) return [];
-  return readdirSync(runsDir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(runsDir, d.name, 'config.json')))
-    .map((d) => join(runsDir, d.name))
-    .sort()
-    .reverse()
-    .slice(0, max);
-}
-
-/** Whether a folder is a run folder (the CLI and the sidecar write config.json first). */
-export function isRunDir(path: string): boolean {
-  return existsSync(join(path, 'config.json')) && existsSync(join(path, 'checkpoints'));
+  return runs;
 }

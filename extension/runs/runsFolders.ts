@@ -3,7 +3,13 @@
  * workspace folder, plus every config's own `runsDir` (relative to the config, as the
  * sidecar and the CLI resolve it). No `vscode` import: unit-tested under plain Node.
  */
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import {
+  CONFIG_FILE,
+  listRunFolders,
+  newestFirst,
+  resolveRunsDir,
+} from '../../sidecar/protocol/runStore';
 import { parseConfigText } from '../configText';
 
 export interface ConfigSource {
@@ -23,7 +29,6 @@ export function runsFolders(options: {
   workspaceFolders: string[];
   configs: ConfigSource[];
 }): RunsFolder[] {
-  const setting = options.settingRunsDir.trim() || join('.scalenet', 'runs');
   const folders = new Map<string, RunsFolder>();
   const add = (runsDir: string) => {
     const existing = folders.get(runsDir);
@@ -33,20 +38,18 @@ export function runsFolders(options: {
     return created;
   };
   for (const ws of options.workspaceFolders) {
-    add(isAbsolute(setting) ? setting : resolve(ws, setting));
+    add(resolveRunsDir({ settingRunsDir: options.settingRunsDir, workspaceFolder: ws }));
   }
   for (const config of options.configs) {
     const parsed = parseConfigText(config.text);
     const value = (parsed.ok ? parsed.value : undefined) as
       { runsDir?: unknown; name?: unknown } | undefined;
-    const own = typeof value?.runsDir === 'string' && value.runsDir.trim() !== '';
-    const ws = options.workspaceFolders.find((w) => config.path.startsWith(w + '/'));
-    const base = ws ?? dirname(config.path);
-    const runsDir = own
-      ? resolve(dirname(config.path), value.runsDir as string)
-      : isAbsolute(setting)
-        ? setting
-        : resolve(base, setting);
+    const runsDir = resolveRunsDir({
+      configDir: dirname(config.path),
+      configRunsDir: value?.runsDir,
+      settingRunsDir: options.settingRunsDir,
+      workspaceFolder: options.workspaceFolders.find((w) => config.path.startsWith(w + '/')),
+    });
     const name =
       typeof value?.name === 'string' && value.name.trim() !== ''
         ? value.name
@@ -57,6 +60,14 @@ export function runsFolders(options: {
 }
 
 /**
+ * The runs the panels' pickers offer (loss curves, attention maps): the newest run
+ * folders of every runs folder of the workspace, the setting's and each config's own.
+ */
+export function pickerRunDirs(folders: RunsFolder[], max: number): string[] {
+  return newestFirst(folders.flatMap((f) => listRunFolders(f.runsDir))).slice(0, max);
+}
+
+/**
  * The config a run came from, for resuming it: the one with the run's name writing to
  * the run's folder, else the run's own resolved config.json (fine for absolute paths and
  * the embedded set).
@@ -64,5 +75,5 @@ export function runsFolders(options: {
 export function configForRun(run: { runDir: string; name: string }, folders: RunsFolder[]): string {
   const folder = folders.find((f) => f.runsDir === dirname(run.runDir));
   const match = folder?.configs.find((c) => c.name === run.name);
-  return match?.path ?? join(run.runDir, 'config.json');
+  return match?.path ?? join(run.runDir, CONFIG_FILE);
 }

@@ -4,13 +4,13 @@
  * files, and a refresh at each epoch end and run end the sidecar reports. The latest
  * listing is also what the Resume and Compare pickers offer.
  */
-import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { RunsListRequest, type RunInfo } from '../../sidecar/protocol/index';
 import { CONFIG_GLOB } from '../configFiles';
 import type { SidecarClient } from '../supervisor/client';
 import { presentRun } from './runPresentation';
-import { runsFolders, type RunsFolder } from './runsFolders';
+import type { RunsFolder } from './runsFolders';
+import { findRunsFolders } from './workspaceRuns';
 
 export type RunsNode =
   | { kind: 'run'; run: RunInfo }
@@ -125,7 +125,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   }
 
   private async load(): Promise<void> {
-    this.folders = await this.findFolders();
+    this.folders = await findRunsFolders();
     this.watch(this.folders.map((f) => f.runsDir));
     this.listing = await Promise.all(
       this.folders.map(async (folder) => ({
@@ -133,21 +133,6 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
         runs: await this.client.request(RunsListRequest.type, { runsDir: folder.runsDir }),
       })),
     );
-  }
-
-  private async findFolders(): Promise<RunsFolder[]> {
-    const uris = await vscode.workspace.findFiles(CONFIG_GLOB, '**/node_modules/**', 200);
-    const configs = await Promise.all(
-      uris.map(async (uri) => ({
-        path: uri.fsPath,
-        text: await readFile(uri.fsPath, 'utf8').catch(() => ''),
-      })),
-    );
-    return runsFolders({
-      settingRunsDir: vscode.workspace.getConfiguration('scalenet').get<string>('runsDir', ''),
-      workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
-      configs,
-    });
   }
 
   /** Summary files are rewritten atomically (a rename), seen as create or change. */

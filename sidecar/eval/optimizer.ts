@@ -1,18 +1,7 @@
-/**
- * SGD with momentum for the evaluators, and its complete disposal: tfjs 4.22's
- * MomentumOptimizer.dispose frees the momentum scalar and the accumulators but not the
- * learning-rate scalar `c` its SGD base class keeps, so each optimiser would leak one
- * tensor per evaluation.
- */
+/** SGD with momentum for the evaluators (disposed with util/disposeOptimizer.ts). */
 import * as tf from '@tensorflow/tfjs';
 import type { SgdSchedule } from './types';
 
 export function momentumOptimizer(schedule: SgdSchedule): tf.MomentumOptimizer {
   return tf.train.momentum(schedule.lr, schedule.momentum, schedule.nesterov ?? false);
-}
-
-export function disposeOptimizer(optimizer: tf.Optimizer): void {
-  optimizer.dispose();
-  const rate: unknown = Reflect.get(optimizer, 'c');
-  if (rate instanceof tf.Tensor && !rate.isDisposed) rate.dispose();
 }

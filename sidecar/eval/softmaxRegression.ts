@@ -4,10 +4,11 @@
  * linear-probe protocol. It only ever sees feature arrays, so it cannot touch a trunk.
  */
 import * as tf from '@tensorflow/tfjs';
-import { learningRateAt } from '../train/schedule';
+import { learningRateAt } from '../util/schedule';
 import { createRng, deriveSeed, shuffle } from '../util/random';
 import { checkpointLoop } from './batches';
-import { disposeOptimizer, momentumOptimizer } from './optimizer';
+import { disposeOptimizer } from '../util/disposeOptimizer';
+import { momentumOptimizer } from './optimizer';
 import type { FeatureMatrix } from './features';
 import type { EvalHooks, SgdSchedule } from './types';
 

@@ -49,9 +49,31 @@ export function buildModel(spec: ModelSpec, options: BuildOptions): tf.LayersMod
   }
 }
 
-/** The smallest input side length the spec's network accepts. */
+/** The ImageNet stem (7x7 stride 2 + stride-2 max-pool) downsamples by 4, CIFAR's not. */
+const stemStride = (stem: StemKind | undefined) => (stem === 'imagenet' ? 4 : 1);
+
+/**
+ * The smallest input side length the spec's network accepts with image content left in
+ * its deepest stage: its total downsampling (smaller inputs are padding by then, though
+ * tfjs would run them), and for ImageNet's AlexNet the size its unpadded layers need.
+ */
 export function minInputSize(spec: ModelSpec): number {
-  return spec.arch === 'alexnet' ? ALEXNET_MIN_SIZE[spec.variant ?? 'imagenet'] : 1;
+  switch (spec.arch) {
+    case 'resnet':
+      return stemStride(spec.stem) * 2 ** Math.max(0, spec.blocks.length - 1);
+    case 'resnet18':
+    case 'resnet34':
+    case 'resnet50':
+      return stemStride(spec.stem) * 8;
+    case 'alexnet': {
+      const variant = spec.variant ?? 'imagenet';
+      // The CIFAR variant's three padded stride-2 pools.
+      return variant === 'cifar' ? Math.max(8, ALEXNET_MIN_SIZE.cifar) : ALEXNET_MIN_SIZE[variant];
+    }
+    case 'nin':
+      // Stride-2 pools after blocks 1 and 2, and 3 when there are more than three.
+      return (spec.blocks ?? 4) > 3 ? 8 : 4;
+  }
 }
 
 const NAMED_OUTPUT = /^(stage|block)(\d+)$/;

@@ -6,6 +6,7 @@
  */
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { BackendPreference, ScaleNetConfig } from './config';
+import type { RunError, RunStatus } from './runRecords';
 
 export * from './config';
 
@@ -137,19 +138,6 @@ export namespace RunProgressNotification {
   export const type = new NotificationType<RunProgressParams>(method);
 }
 
-export type RunStatus = 'completed' | 'stopped' | 'failed';
-
-export interface RunError {
-  /** Stable code: `config`, `data`, `out-of-memory`, `backend`, `internal`. */
-  code: string;
-  message: string;
-  /** The file, and the JSON path of the field, when the error is about one. */
-  file?: string;
-  field?: string;
-  /** What the user can do about it. */
-  fix?: string;
-}
-
 export interface RunFinishedParams {
   runId: string;
   runDir: string;
@@ -218,3 +206,5 @@ export namespace RunsListRequest {
 export * from './inspect';
 export * from './gradcam';
 export * from './results';
+export * from './runHistory';
+export * from './runRecords';

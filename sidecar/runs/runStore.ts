@@ -1,45 +1,30 @@
 /**
- * The run folder format shared by the CLI and the extension:
- *   <runsDir>/<name>-<yyyymmdd-hhmmss>/
- *     config.json     the resolved config
- *     metrics.jsonl   one JSON object a line: run, stage, epoch, step, metric, value, time
- *     checkpoints/    one folder per checkpoint (written atomically), `latest` named in state
- *     summary.json    status and final metrics, rewritten atomically as the run goes
+ * Writing and reading run folders. Their layout and records are a published contract
+ * (protocol/runStore.ts), shared with the CLI and the extension.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunError, RunStatus, ScaleNetConfig } from '../protocol';
+import type { ScaleNetConfig } from '../protocol';
+import {
+  CHECKPOINTS_DIR,
+  CONFIG_FILE,
+  isRunFolder,
+  METRICS_FILE,
+  SUMMARY_FILE,
+  type MetricRecord,
+  type RunSummary,
+} from '../protocol/runStore';
 import { writeFileAtomic } from '../util/atomicWrite';
 
-export interface MetricRecord {
-  run: string;
-  stage: number;
-  epoch: number;
-  step: number;
-  metric: string;
-  value: number;
-  time: string;
-}
-
-export interface RunSummary {
-  runId: string;
-  name: string;
-  status: RunStatus | 'running';
-  startedAt: string;
-  updatedAt: string;
-  backend: string;
-  /** The sidecar process that writes this run while it is running. */
-  pid?: number;
-  metrics: Record<string, number>;
-  /** Checkpoint folder (relative to the run folder) a resume starts from. */
-  latestCheckpoint?: string;
-  error?: RunError;
-}
-
-export const CONFIG_FILE = 'config.json';
-export const METRICS_FILE = 'metrics.jsonl';
-export const SUMMARY_FILE = 'summary.json';
-export const CHECKPOINTS_DIR = 'checkpoints';
+export {
+  CHECKPOINTS_DIR,
+  CONFIG_FILE,
+  METRICS_FILE,
+  SUBSET_FILE,
+  SUMMARY_FILE,
+  type MetricRecord,
+  type RunSummary,
+} from '../protocol/runStore';
 
 function timestamp(now: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
@@ -118,7 +103,7 @@ export function readSummary(runDir: string): RunSummary | undefined {
 export function listRuns(runsDir: string): string[] {
   if (!existsSync(runsDir)) return [];
   return readdirSync(runsDir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(runsDir, d.name, CONFIG_FILE)))
+    .filter((d) => d.isDirectory() && isRunFolder(join(runsDir, d.name)))
     .map((d) => join(runsDir, d.name))
     .sort()
     .reverse();

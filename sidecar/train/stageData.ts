@@ -1,8 +1,8 @@
 /**
- * The pretext task's inputs: the training subset and the held-out images, prepared once
- * per stage at that stage's scale and input mode (resize → Harris / gray → uint8), and
- * turned into batches that hold all four rotations of each image, standardised with
- * the stage's training mean and std.
+ * Every method's inputs: the training subset and the held-out images, prepared once
+ * per stage at that stage's scale and input mode (resize → Harris / gray → uint8), with
+ * the stage's training mean and std. Each method builds its own batches from them
+ * (methods/rotation/rotationBatches.ts, methods/simclr/viewBatch.ts).
  */
 import { loadDataset, type ImageDataset } from '../data/dataset';
 import { loadOptionsFor } from '../data/loadOptions';
@@ -11,13 +11,11 @@ import { DataError } from '../data/errors';
 import { selectSubset } from '../data/subset';
 import { parseSubset, type SubsetRecord } from '../data/subsetFile';
 import type { InputMode, ScaleNetConfig } from '../protocol';
-import { applyInputMode, HarrisCache, hybridPicksHarris } from '../transforms/inputMode';
+import { applyInputMode, HarrisCache } from '../transforms/inputMode';
 import { resizeToBytes, scaledSize } from '../transforms/resize';
-import { buildRotationBatch } from '../transforms/rotationBatch';
 import { computeChannelStats, type ChannelStats } from '../transforms/standardize';
 import type { ImageSet } from '../transforms/types';
 import { deriveSeed } from '../util/random';
-import type { RotationBatch } from './rotationStep';
 
 export interface PreparedData {
   config: ScaleNetConfig;
@@ -195,45 +193,4 @@ export function prepareStage(data: PreparedData, alpha: number): StageImages {
     stats: computeChannelStats(trainResized),
     seed: config.seed,
   };
-}
-
-function asStepBatch(
-  batch: { x: Float32Array; labels: Int32Array; count: number },
-  images: StageImages,
-): RotationBatch {
-  return { ...batch, size: images.size, channels: images.channels };
-}
-
-/**
- * All four rotations of each chosen training image (positions into the subset). In
- * hybrid mode each image is its Harris version with the configured probability, chosen
- * per (seed, epoch, image) so that a resumed run makes the same choices.
- */
-export function rotationBatch(
-  images: StageImages,
-  positions: ArrayLike<number>,
-  epoch: number,
-): RotationBatch {
-  const hybrid = images.train.count === 2 * images.trainCount;
-  const chosen = Int32Array.from(positions, (p) =>
-    hybrid && hybridPicksHarris(images.seed, epoch, p, images.hybridProbability)
-      ? p + images.trainCount
-      : p,
-  );
-  return asStepBatch(
-    buildRotationBatch(images.train, chosen, images.size, images.channels, images.stats),
-    images,
-  );
-}
-
-/** The held-out images in batches of `batchImages`, each with its four rotations. */
-export function* heldOutBatches(images: StageImages, batchImages = 64): Generator<RotationBatch> {
-  for (let start = 0; start < images.heldOut.count; start += batchImages) {
-    const n = Math.min(batchImages, images.heldOut.count - start);
-    const positions = Int32Array.from({ length: n }, (_, i) => start + i);
-    yield asStepBatch(
-      buildRotationBatch(images.heldOut, positions, images.size, images.channels, images.stats),
-      images,
-    );
-  }
 }

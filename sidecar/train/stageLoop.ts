@@ -13,8 +13,9 @@ import type * as tf from '@tensorflow/tfjs';
 import type { RunProgressParams, ScaleNetConfig } from '../protocol';
 import type { OptimizerWeights } from '../runs/checkpoint';
 import type { MetricsLog } from '../runs/runStore';
+import { disposeOptimizer } from '../util/disposeOptimizer';
 import { createRng, deriveSeed, shuffle } from '../util/random';
-import { learningRateAt } from './schedule';
+import { learningRateAt } from '../util/schedule';
 import type { PreparedData } from './stageData';
 
 export interface TrainerState {
@@ -167,7 +168,7 @@ export async function runStageLoop<O extends tf.Optimizer>(
         if (signal.aborted) {
           state.elapsedSeconds = elapsed();
           await run.checkpoint(state, optimizer, 'latest');
-          optimizer.dispose();
+          disposeOptimizer(optimizer);
           return { status: 'stopped', metrics: state.metrics };
         }
         const positions = order.subarray(state.step * batchSize, (state.step + 1) * batchSize);
@@ -246,7 +247,7 @@ export async function runStageLoop<O extends tf.Optimizer>(
         epochMetrics,
       });
     }
-    optimizer.dispose();
+    disposeOptimizer(optimizer);
   }
   return { status: 'completed', metrics: state.metrics };
 }

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkConfigText, type RuleEnvironment } from '../../extension/diagnostics/configRules';
+import { checkConfigText, type RuleEnvironment } from '../../sidecar/protocol/configCheck';
 
 const env: RuleEnvironment = {
   configDir: '/ws/configs',

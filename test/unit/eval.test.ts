@@ -17,7 +17,7 @@ import { extractFeatures, type FeatureMatrix } from '../../sidecar/eval/features
 import { finetune } from '../../sidecar/eval/finetune';
 import { knnAccuracy, knnMonitor, knnPredict } from '../../sidecar/eval/knn';
 import { linearProbe } from '../../sidecar/eval/linearProbe';
-import { disposeOptimizer } from '../../sidecar/eval/optimizer';
+import { disposeOptimizer } from '../../sidecar/util/disposeOptimizer';
 import type { InputPrep, LabelledImages, SgdSchedule } from '../../sidecar/eval/types';
 import { classCounts } from '../../sidecar/data/subset';
 import { computeChannelStats } from '../../sidecar/transforms/standardize';

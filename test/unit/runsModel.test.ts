@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import Ajv from 'ajv';
 import { parse } from 'jsonc-parser';
 import { TEMPLATES, templateText } from '../../extension/configTemplates';
-import { checkConfigText } from '../../extension/diagnostics/configRules';
+import { checkConfigText } from '../../sidecar/protocol/configCheck';
 import { comparisonMarkdown, meanStd } from '../../extension/runs/compareTable';
 import { isResumable, presentRun, startedLabel } from '../../extension/runs/runPresentation';
 import { configForRun, runsFolders } from '../../extension/runs/runsFolders';

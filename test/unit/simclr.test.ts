@@ -10,10 +10,10 @@ import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../../sidecar/backend/chooseBackend';
 import { resolveConfig } from '../../sidecar/config/resolveConfig';
 import { buildModel } from '../../sidecar/models/buildModel';
-import { contrastiveHits, ntXentLoss } from '../../sidecar/simclr/ntXent';
-import { buildSimclrModel } from '../../sidecar/simclr/projectionHead';
-import { makeAdam, simclrTrainStep } from '../../sidecar/simclr/simclrStep';
-import { buildViewBatch } from '../../sidecar/simclr/viewBatch';
+import { contrastiveHits, ntXentLoss } from '../../sidecar/methods/simclr/ntXent';
+import { buildSimclrModel } from '../../sidecar/methods/simclr/projectionHead';
+import { makeAdam, simclrTrainStep } from '../../sidecar/methods/simclr/simclrStep';
+import { buildViewBatch } from '../../sidecar/methods/simclr/viewBatch';
 
 const lossOf = (rows: number[][], temperature: number): number => {
   const z = tf.tensor2d(rows);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { throttleLatest } from '../../sidecar/train/throttle';
-import { learningRateAt } from '../../sidecar/train/schedule';
+import { throttleLatest } from '../../sidecar/util/throttle';
+import { learningRateAt } from '../../sidecar/util/schedule';
 
 describe('throttleLatest', () => {
   it('sends at most one value per interval, always the latest, and flushes the last', async () => {

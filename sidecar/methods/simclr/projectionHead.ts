@@ -5,7 +5,7 @@
  * `pool` and `stage1..N` in this model (and in checkpoints of it) as in a RotNet one.
  */
 import * as tf from '@tensorflow/tfjs';
-import { FEATURE_LAYER, HEAD_LAYER } from '../models/layers';
+import { FEATURE_LAYER, HEAD_LAYER } from '../../models/layers';
 
 export const PROJECTION_LAYERS = ['proj_hidden', 'proj_relu', 'proj_out'] as const;
 

@@ -5,14 +5,9 @@
  * (train/stageLoop.ts); only the batch, the step and the held-out measure differ.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { ScaleNetConfig } from '../protocol';
-import { prepareStage, type PreparedData } from '../train/stageData';
-import {
-  runStageLoop,
-  type PretextResult,
-  type PretextRun,
-  type PretextTask,
-} from '../train/stageLoop';
+import type { ScaleNetConfig } from '../../protocol';
+import { prepareStage, type PreparedData } from '../../train/stageData';
+import type { PretextTask } from '../../train/stageLoop';
 import { contrastiveAccuracy, makeAdam, simclrTrainStep, type ScheduledAdam } from './simclrStep';
 import { augmentOptions, heldOutViewBatches, trainViewBatch } from './viewBatch';
 
@@ -49,8 +44,4 @@ export function simclrTask(
     makeOptimizer: makeAdam,
     setLearningRate: (optimizer, lr) => optimizer.setLearningRate(lr),
   };
-}
-
-export function trainSimclr(run: PretextRun): Promise<PretextResult> {
-  return runStageLoop(run, simclrTask(run.config, run.data, run.model));
 }

@@ -4,7 +4,7 @@
  * from the loop so that tests and the benchmark time exactly what training runs.
  */
 import * as tf from '@tensorflow/tfjs';
-import { minimizeStep } from '../train/minimizeStep';
+import { minimizeStep } from '../../train/minimizeStep';
 import { contrastiveHits, ntXentLoss } from './ntXent';
 import type { ViewBatch } from './viewBatch';
 

@@ -7,26 +7,31 @@ import { existsSync } from 'node:fs';
 import { serializeSubset } from '../data/subsetFile';
 import { join, relative } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { ConfigError } from '../config/configError';
-import { buildModel, minInputSize, type ModelSpec } from '../models/buildModel';
 import type { RunProgressParams, RunStatus, ScaleNetConfig } from '../protocol';
 import { loadCheckpoint, saveCheckpoint, type OptimizerWeights } from '../runs/checkpoint';
 import {
   CHECKPOINTS_DIR,
   METRICS_FILE,
   MetricsLog,
+  SUBSET_FILE,
   readSummary,
   writeSummary,
   type RunSummary,
 } from '../runs/runStore';
 import { writeFileAtomic } from '../util/atomicWrite';
-import { buildSimclrModel } from '../simclr/projectionHead';
-import { trainSimclr } from '../simclr/trainSimclr';
-import { trainPretext, type TrainerState } from './pretext';
+import { methodNamed } from '../methods';
+import {
+  runStageLoop,
+  type PretextResult,
+  type PretextRun,
+  type TrainerState,
+} from '../train/stageLoop';
+import { describeFailure } from './failures';
 import { evaluateDownstream, evaluationSets, knnAccuracyAt } from './evaluation';
-import { modelSpecOf } from './modelSpec';
-import { loadPreparedData, type PreparedData } from './stageData';
-import { throttleLatest } from './throttle';
+import { modelSpecOf } from '../models/modelSpec';
+import { loadPreparedData } from '../train/stageData';
+import { checkInputSizes } from './inputSizes';
+import { throttleLatest } from '../util/throttle';
 
 export interface ExecuteRunOptions {
   runId: string;
@@ -46,7 +51,6 @@ export interface ExecuteRunResult {
   checkpoint?: string;
 }
 
-const SUBSET_FILE = 'subset.json';
 /** A few progress notifications a second at most (DESIGN.md). */
 const PROGRESS_INTERVAL_MS = 250;
 
@@ -73,60 +77,8 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
   });
 
   const progress = throttleLatest(options.onProgress, PROGRESS_INTERVAL_MS);
-  progress.push(statusProgress(config, 'loading', 'loading data'));
-
-  // A resumed run keeps its own images; a new one may reuse another run's (data.subset).
-  const subsetFile = join(runDir, SUBSET_FILE);
-  const ownSubset = existsSync(subsetFile);
-  const data = await loadPreparedData(config, ownSubset ? subsetFile : config.data.subset);
-  if (!ownSubset) writeFileAtomic(subsetFile, serializeSubset(data.subset));
-
-  checkInputSizes(data, options.configFile);
-  const spec = modelSpecOf(config.model);
-  let model: tf.LayersModel;
-  let resume: { state: TrainerState; optimizerWeights?: OptimizerWeights } | undefined;
-  if (options.resume && summary.latestCheckpoint) {
-    const checkpoint = await loadCheckpoint<TrainerState>(join(runDir, summary.latestCheckpoint));
-    model = checkpoint.model;
-    resume = { state: checkpoint.state, optimizerWeights: checkpoint.optimizerWeights };
-  } else {
-    model = freshModel(config, spec);
-  }
-
-  const metrics = new MetricsLog(join(runDir, METRICS_FILE), runId);
-  const sets = evaluationSets(data);
-  const knn = config.evaluation.knn.enabled;
   try {
-    const train = config.method === 'simclr' ? trainSimclr : trainPretext;
-    const result = await train({
-      config,
-      data,
-      model,
-      signal,
-      metrics,
-      report: (p) => progress.push(p),
-      resume,
-      afterEpoch: knn
-        ? async (alpha) => ({
-            'knn/accuracy': await knnAccuracyAt(model, sets, config, alpha, signal),
-          })
-        : undefined,
-      checkpoint: async (state, optimizer, label) => {
-        progress.flush();
-        const dir = join(runDir, CHECKPOINTS_DIR, label);
-        await saveCheckpoint(dir, { model, optimizer, state });
-        saveSummary({ latestCheckpoint: relative(runDir, dir), metrics: state.metrics });
-      },
-    });
-    if (result.status === 'completed') {
-      const lastStage = config.pretext.scales.length;
-      const downstream = await evaluateDownstream(model, data, sets, {
-        signal,
-        onStatus: (message) => progress.push(statusProgress(config, 'evaluating', message)),
-        onMetrics: (values) => metrics.append(lastStage, 0, 0, values),
-      });
-      Object.assign(result.metrics, downstream);
-    }
+    const result = await trainAndEvaluate(options, summary, saveSummary, progress);
     progress.flush();
     saveSummary({ status: result.status, metrics: result.metrics });
     return {
@@ -145,42 +97,80 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
         checkpoint: summary.latestCheckpoint && join(runDir, summary.latestCheckpoint),
       };
     }
-    saveSummary({ status: 'failed' });
+    // Every failure, loading and checking the data included, ends the run as failed with
+    // its reason, so no summary stays "running" after its sidecar has moved on.
+    saveSummary({ status: 'failed', error: describeFailure(error, config) });
     throw error;
-  } finally {
-    model.dispose();
-    data.dispose?.();
   }
 }
 
-/** The rotation network (4-way head), or for SimCLR the trunk with a projection head. */
-function freshModel(config: ScaleNetConfig, spec: ModelSpec): tf.LayersModel {
-  const trunk = buildModel(spec, {
-    inputChannels: config.data.channels,
-    classes: 4,
-    seed: config.seed,
-  });
-  if (config.method !== 'simclr') return trunk;
-  const { projectionHidden, projectionDim } = config.simclr;
-  return buildSimclrModel(trunk, {
-    hidden: projectionHidden,
-    out: projectionDim,
-    seed: config.seed,
-  });
-}
+type Progress = ReturnType<typeof throttleLatest<Omit<RunProgressParams, 'runId'>>>;
 
-/** The smallest scale must still give the network an input it accepts. */
-function checkInputSizes(data: PreparedData, configFile: string): void {
-  const { config } = data;
-  const smallest = data.sizeAt(config.pretext.scales[0]);
-  const needed = minInputSize(modelSpecOf(config.model));
-  if (smallest < needed) {
-    throw new ConfigError(
-      configFile,
-      'pretext.scales.0',
-      `gives ${smallest}x${smallest} inputs, but ${config.model.arch} needs at least ${needed} px`,
-      'Use a larger first scale, or a model for small images (e.g. "variant": "cifar").',
-    );
+/** Data, model, the method's stage chain and the downstream evaluation of one run. */
+async function trainAndEvaluate(
+  options: ExecuteRunOptions,
+  summary: RunSummary,
+  saveSummary: (patch: Partial<RunSummary>) => void,
+  progress: Progress,
+): Promise<PretextResult> {
+  const { runId, runDir, config, signal } = options;
+  progress.push(statusProgress(config, 'loading', 'loading data'));
+
+  // A resumed run keeps its own images; a new one may reuse another run's (data.subset).
+  const subsetFile = join(runDir, SUBSET_FILE);
+  const ownSubset = existsSync(subsetFile);
+  const data = await loadPreparedData(config, ownSubset ? subsetFile : config.data.subset);
+  let model: tf.LayersModel | undefined;
+  try {
+    if (!ownSubset) writeFileAtomic(subsetFile, serializeSubset(data.subset));
+    checkInputSizes(config, data.sizeAt(1), options.configFile);
+    const method = methodNamed(config.method);
+    let resume: { state: TrainerState; optimizerWeights?: OptimizerWeights } | undefined;
+    if (options.resume && summary.latestCheckpoint) {
+      const checkpoint = await loadCheckpoint<TrainerState>(join(runDir, summary.latestCheckpoint));
+      model = checkpoint.model;
+      resume = { state: checkpoint.state, optimizerWeights: checkpoint.optimizerWeights };
+    } else {
+      model = method.buildModel(config, modelSpecOf(config.model));
+    }
+    const trained = model;
+    const metrics = new MetricsLog(join(runDir, METRICS_FILE), runId);
+    const sets = evaluationSets(data);
+    const knn = config.evaluation.knn.enabled;
+    const run: PretextRun = {
+      config,
+      data,
+      model: trained,
+      signal,
+      metrics,
+      report: (p) => progress.push(p),
+      resume,
+      afterEpoch: knn
+        ? async (alpha) => ({
+            'knn/accuracy': await knnAccuracyAt(trained, sets, config, alpha, signal),
+          })
+        : undefined,
+      checkpoint: async (state, optimizer, label) => {
+        progress.flush();
+        const dir = join(runDir, CHECKPOINTS_DIR, label);
+        await saveCheckpoint(dir, { model: trained, optimizer, state });
+        saveSummary({ latestCheckpoint: relative(runDir, dir), metrics: state.metrics });
+      },
+    };
+    const result = await runStageLoop(run, method.task(config, data, trained));
+    if (result.status === 'completed') {
+      const lastStage = config.pretext.scales.length;
+      const downstream = await evaluateDownstream(trained, data, sets, {
+        signal,
+        onStatus: (message) => progress.push(statusProgress(config, 'evaluating', message)),
+        onMetrics: (values) => metrics.append(lastStage, 0, 0, values),
+      });
+      Object.assign(result.metrics, downstream);
+    }
+    return result;
+  } finally {
+    model?.dispose();
+    data.dispose?.();
   }
 }
 

@@ -3,7 +3,7 @@
  * from the loop so that tests and the benchmark time exactly what training runs.
  */
 import * as tf from '@tensorflow/tfjs';
-import { minimizeStep, type StepResult } from './minimizeStep';
+import { minimizeStep, type StepResult } from '../../train/minimizeStep';
 
 export interface RotationBatch {
   /** [count, size, size, channels], standardised. */
@@ -15,7 +15,7 @@ export interface RotationBatch {
   channels: number;
 }
 
-export type { StepResult } from './minimizeStep';
+export type { StepResult } from '../../train/minimizeStep';
 
 export function trainStep(
   model: tf.LayersModel,

@@ -4,7 +4,7 @@
  * One run at a time: tfjs shares one engine per process, and two runs would only
  * halve each other's speed.
  */
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { ConfigError } from '../config/configError';
 import { loadConfigFile } from '../config/loadConfigFile';
 import type {
@@ -14,9 +14,10 @@ import type {
   RunStartResult,
   ScaleNetConfig,
 } from '../protocol';
+import { resolveRunsDir } from '../protocol/runStore';
 import { describeFailure } from './failures';
-import { createRunDir, readRunConfig } from './runStore';
-import { executeRun } from '../train/executeRun';
+import { createRunDir, readRunConfig } from '../runs/runStore';
+import { executeRun } from './executeRun';
 
 export interface ActiveRunsHooks {
   backendLabel: () => string;
@@ -61,7 +62,9 @@ export class ActiveRuns {
     } else {
       config = loadConfigFile(params.configPath, params.config);
       checkBackend(config, params.configPath, this.hooks.backendName());
-      const runsDir = params.runsDir ?? resolve(dirname(params.configPath), config.runsDir);
+      const runsDir =
+        params.runsDir ??
+        resolveRunsDir({ configDir: dirname(params.configPath), configRunsDir: config.runsDir });
       runDir = createRunDir(runsDir, config);
     }
     const runId = basename(runDir);

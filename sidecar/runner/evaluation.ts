@@ -15,8 +15,8 @@ import { buildModel } from '../models/buildModel';
 import type { DownstreamSchedule, ScaleNetConfig } from '../protocol';
 import { computeChannelStats, type ChannelStats } from '../transforms/standardize';
 import { deriveSeed } from '../util/random';
-import { modelSpecOf } from './modelSpec';
-import type { PreparedData } from './stageData';
+import { modelSpecOf } from '../models/modelSpec';
+import type { PreparedData } from '../train/stageData';
 
 export interface EvaluationSets {
   /** Labelled training images for the kNN memory bank. */

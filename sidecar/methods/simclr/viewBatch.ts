@@ -4,13 +4,13 @@
  * standardised with the stage's training statistics. Each image's views come from an
  * rng seeded by (seed, stage, epoch, position), so a resumed run draws the same views.
  */
-import type { ScaleNetConfig } from '../protocol';
-import type { StageImages } from '../train/stageData';
-import { hybridPicksHarris } from '../transforms/inputMode';
-import { simclrAugment, type SimclrOptions } from '../transforms/simclr';
-import { standardize } from '../transforms/standardize';
-import type { ImageSet } from '../transforms/types';
-import { createRng, deriveSeed } from '../util/random';
+import type { ScaleNetConfig } from '../../protocol';
+import type { StageImages } from '../../train/stageData';
+import { hybridPicksHarris } from '../../transforms/inputMode';
+import { simclrAugment, type SimclrOptions } from '../../transforms/simclr';
+import { standardize } from '../../transforms/standardize';
+import type { ImageSet } from '../../transforms/types';
+import { createRng, deriveSeed } from '../../util/random';
 
 export interface ViewBatch {
   /** [2N, size, size, channels], standardised. */

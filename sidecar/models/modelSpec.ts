@@ -1,5 +1,5 @@
 /** Maps the config's flat `model` section onto the builders' ModelSpec. */
-import type { ModelSpec } from '../models/buildModel';
+import type { ModelSpec } from './buildModel';
 import type { ModelConfig } from '../protocol';
 
 export function modelSpecOf(model: ModelConfig): ModelSpec {
