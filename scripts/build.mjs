@@ -25,8 +25,9 @@ const nodeBundle = (entry, outfile, extra = {}) => ({
   format: 'cjs',
   target: 'node20',
   // tfjs-node-gpu is optional and native: resolved at run time from node_modules or
-  // from the extension's storage, never bundled.
-  external: ['vscode', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'],
+  // from the extension's storage, never bundled. sharp loads its libvips binary
+  // (@img/sharp-<platform>) at run time, so it stays a node_modules package too.
+  external: ['vscode', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node', 'sharp'],
   // Prefer ES modules: jsonc-parser's UMD build hides its requires from the bundler.
   mainFields: ['module', 'main'],
   ...extra,

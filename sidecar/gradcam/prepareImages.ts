@@ -107,7 +107,9 @@ export async function sourceImages(
     case 'files':
       if (images.paths.length > MAX_IMAGES)
         throw new ParamsError(`at most ${MAX_IMAGES} images at a time`);
-      return images.paths.map((path) => ({ raster: readImageFile(path), name: path }));
+      return Promise.all(
+        images.paths.map(async (path) => ({ raster: await readImageFile(path), name: path })),
+      );
     case 'png':
       if (images.images.length > MAX_IMAGES)
         throw new ParamsError(`at most ${MAX_IMAGES} images at a time`);

@@ -55,7 +55,9 @@ async function itemsOf(
       throw new ParamsError(`${source.paths.length} files: at most ${MAX_IMAGES} at a time`);
     }
     return {
-      items: source.paths.map((file) => ({ image: readImageFile(file), file })),
+      items: await Promise.all(
+        source.paths.map(async (file) => ({ image: await readImageFile(file), file })),
+      ),
       harris: DEFAULT_HARRIS,
       scales: [1],
     };

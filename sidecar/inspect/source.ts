@@ -3,13 +3,13 @@
  * section, or PNG/JPEG files. Configs resolve exactly as `run/start` resolves them, and
  * datasets load with the same options as training, so a preview shows the run's images.
  */
-import { readFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { ConfigError } from '../config/configError';
 import { loadConfigFile } from '../config/loadConfigFile';
 import { DataError, loadDataset, type ImageDataset } from '../data/dataset';
-import { decodePng, type DecodedImage } from '../data/folder';
-import { decodeJpeg, loadOptionsFor } from '../data/loadOptions';
+import { decodeImage } from '../data/decodeImage';
+import { loadOptionsFor } from '../data/loadOptions';
 import { selectSubset } from '../data/subset';
 import type { DatasetSplit, ImageSource, ScaleNetConfig } from '../protocol';
 import type { Raster } from './png';
@@ -70,13 +70,11 @@ export function rasterAt(ds: ImageDataset, index: number): Raster {
   };
 }
 
-const JPEG = new Set(['.jpg', '.jpeg']);
-
-/** A PNG or JPEG file as RGB (alpha dropped, as the folder loader does). */
-export function readImageFile(file: string): Raster {
+/** A PNG or JPEG file as RGB (alpha dropped, as the folder loader does; same decoder). */
+export async function readImageFile(file: string): Promise<Raster> {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    bytes = await readFile(file);
   } catch (error) {
     throw new DataError(
       file,
@@ -84,22 +82,6 @@ export function readImageFile(file: string): Raster {
       'Check the path of the image',
     );
   }
-  let decoded: DecodedImage;
-  try {
-    decoded = JPEG.has(extname(file).toLowerCase()) ? decodeJpeg(bytes) : decodePng(bytes);
-  } catch (error) {
-    throw new DataError(
-      file,
-      `cannot be decoded as ${JPEG.has(extname(file).toLowerCase()) ? 'JPEG' : 'PNG'} (${(error as Error).message})`,
-      'Give PNG or baseline JPEG files',
-    );
-  }
-  const n = decoded.width * decoded.height;
-  const data = new Uint8Array(n * 3);
-  for (let p = 0; p < n; p++) {
-    data[3 * p] = decoded.data[4 * p];
-    data[3 * p + 1] = decoded.data[4 * p + 1];
-    data[3 * p + 2] = decoded.data[4 * p + 2];
-  }
-  return { data, height: decoded.height, width: decoded.width, channels: 3 };
+  const decoded = await decodeImage(bytes, file);
+  return { data: decoded.data, height: decoded.height, width: decoded.width, channels: 3 };
 }

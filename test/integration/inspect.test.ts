@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import jpegJs from 'jpeg-js';
+import sharp from 'sharp';
 import { PNG } from 'pngjs';
 import { ResponseError } from 'vscode-jsonrpc/node';
 import { loadDataset } from '../../sidecar/data/dataset';
@@ -249,11 +249,11 @@ describe('seeing the data over JSON-RPC', () => {
     for (const [c, name] of ['cats', 'dogs'].entries()) {
       mkdirSync(join(root, name), { recursive: true });
       for (let i = 0; i < 3 + c; i++) {
-        const data = Buffer.alloc(24 * 16 * 4, 60 + 50 * c + 20 * i);
-        writeFileSync(
-          join(root, name, `${i}.jpg`),
-          jpegJs.encode({ width: 24, height: 16, data }, 95).data,
-        );
+        const data = Buffer.alloc(24 * 16 * 3, 60 + 50 * c + 20 * i);
+        const jpeg = await sharp(data, { raw: { width: 24, height: 16, channels: 3 } })
+          .jpeg({ quality: 95 })
+          .toBuffer();
+        writeFileSync(join(root, name, `${i}.jpg`), jpeg);
       }
     }
     const configPath = writeConfig('folder.scalenet.json', {

@@ -4,6 +4,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { PNG } from 'pngjs';
+import sharp from 'sharp';
 import { loadCifar10 } from '../../sidecar/data/cifar10';
 import { ensureCifar10Archive } from '../../sidecar/data/cifarDownload';
 import { DataError } from '../../sidecar/data/errors';
@@ -170,7 +171,7 @@ void test('image folders: classes sorted, PNGs resized to the declared size, tes
   }
 });
 
-void test('image folder errors: empty class, corrupt PNG, JPEG without a decoder, no test split', async () => {
+void test('image folder errors: empty class, corrupt PNG, corrupt JPEG, no test split', async () => {
   const { dir, cleanup } = tempDir();
   try {
     mkdirSync(join(dir, 'a'));
@@ -187,14 +188,16 @@ void test('image folder errors: empty class, corrupt PNG, JPEG without a decoder
     writeFileSync(join(dir, 'b', 'photo.jpg'), Buffer.from([0xff, 0xd8, 0xff]));
     e = await dataError(() => loadImageFolder(dir, 'train'));
     assert.equal(e.file, join(dir, 'b', 'photo.jpg'));
-    assert.match(e.message, /JPEG decoding is not available/);
-    // With a decoder (jpeg-js's decode has this shape) the JPEG is read and resized.
-    const decodeJpeg = (): { width: number; height: number; data: Uint8Array } => ({
-      width: 2,
-      height: 2,
-      data: new Uint8Array(16).fill(77),
-    });
-    const ds = await loadImageFolder(dir, 'train', { imageSize: 4, decodeJpeg });
+    assert.match(e.message, /cannot decode the image/);
+    // JPEG is always decoded now (libvips); a flat gray JPEG is read and resized exactly.
+    const flat = Buffer.alloc(2 * 2 * 3, 77);
+    writeFileSync(
+      join(dir, 'b', 'photo.jpg'),
+      await sharp(flat, { raw: { width: 2, height: 2, channels: 3 } })
+        .jpeg()
+        .toBuffer(),
+    );
+    const ds = await loadImageFolder(dir, 'train', { imageSize: 4 });
     assert.deepEqual(Array.from(ds.images.subarray(48, 51)), [77, 77, 77]);
     e = await dataError(() => loadImageFolder(dir, 'test'));
     assert.match(e.message, /no test\/ folder/);
