@@ -5,7 +5,10 @@
 import { Command, Option } from 'commander';
 import manifest from '../package.json';
 import { gradcamCommand, parseTarget, type GradcamOptions } from './commands/gradcam';
+import { embedCommand, type EmbedOptions } from './commands/embed';
+import { exportCommand, type ExportOptions } from './commands/export';
 import { harrisCommand, type HarrisOptions } from './commands/harris';
+import { predictCommand, type PredictOptions } from './commands/predict';
 import { infoCommand } from './commands/info';
 import { parseInteger, parseNumber, parseNumberList } from './commands/inspectOutput';
 import { previewCommand, type PreviewOptions } from './commands/preview';
@@ -101,14 +104,29 @@ program
 
 program
   .command('gradcam')
-  .description('write Grad-CAM overlays (PNG) and raw maps (cams.json) of a run for a few images')
-  .argument('<run>', 'a run folder, e.g. .scalenet/runs/fashion-rotnet-20261129-220432')
+  .description(
+    'write Grad-CAM overlays (PNG) and raw maps (cams.json) of runs for a few images, or one Fig. 3 grid',
+  )
+  .argument('<runs...>', 'run folders, e.g. .scalenet/runs/fashion-rotnet-20261129-220432')
   .requiredOption('--images <items...>', 'dataset indices (0,5,9) or PNG/JPEG files')
-  .requiredOption('--out <dir>', 'output folder')
+  .option('--out <dir>', 'output folder for overlays and cams.json (one folder per run)')
+  .option('--grid <file>', 'one PNG: rows = runs per image, columns = input + stages')
+  .option(
+    '--zoom <n>',
+    'grid tile = input side x zoom (default: tiles of at least 64 px)',
+    parseInteger,
+  )
   .option('--stages <list>', 'named outputs, e.g. stage1,stage2 (default: all)', (v) =>
     v.split(','),
   )
   .addOption(new Option('--method <name>', 'default gradcam').choices(['gradcam', 'gradcam++']))
+  .addOption(
+    new Option('--model <kind>', 'the pretext head (default) or the fine-tuned classifier').choices(
+      ['pretext', 'classifier'],
+    ),
+  )
+  .option('--labels <n>', 'classifier: its label budget (default: the largest kept)', parseInteger)
+  .option('--class <name>', 'explain this class (name or index) for every image')
   .option('--target <t>', 'predicted (default), a class index, or rotation:0..3', parseTarget)
   .option('--checkpoint <name>', 'checkpoint folder, e.g. stage1 (default: the last stage)')
   .option('--scale <alpha>', "input scale (default: the checkpoint's stage)", parseNumber)
@@ -120,8 +138,66 @@ program
   )
   .addOption(backendOption())
   .option('--verbose', 'print the sidecar log')
-  .action(async (run: string, options: GradcamOptions) => {
-    process.exitCode = await gradcamCommand(run, options);
+  .action(async (runs: string[], options: GradcamOptions) => {
+    process.exitCode = await gradcamCommand(runs, options);
+  });
+
+const splitOption = () =>
+  new Option(
+    '--split <split>',
+    "the run's own images instead: test = the images it evaluated on, train = its pretext subset",
+  ).choices(['train', 'test']);
+
+program
+  .command('embed')
+  .description("write a run trunk's pooled features (.npy) and the images' names and labels (.csv)")
+  .argument('<run>', 'a run folder')
+  .argument(
+    '[images...]',
+    'PNG/JPEG files or folders (a class-named parent folder gives the label)',
+  )
+  .requiredOption('--out <file>', 'the .npy to write (the .csv goes beside it)')
+  .option('--stage <n>', 'stage number or layer name (default: the last stage)')
+  .addOption(splitOption())
+  .option('--all', 'with --split: every image of the split')
+  .option('--checkpoint <name>', 'checkpoint folder, e.g. stage1 (default: the last stage)')
+  .addOption(backendOption())
+  .option('--verbose', 'print the sidecar log')
+  .action(async (run: string, images: string[], options: EmbedOptions) => {
+    process.exitCode = await embedCommand(run, images, options);
+  });
+
+program
+  .command('export')
+  .description(
+    'write the trunk and fine-tuned classifiers as TF.js folders and safetensors + layers JSON',
+  )
+  .argument('<run>', 'a run folder')
+  .option('--out <dir>', 'output folder (default: <run>/export)')
+  .option('--checkpoint <name>', 'checkpoint folder, e.g. stage1 (default: the last stage)')
+  .option('--no-classifiers', 'the trunk only')
+  .addOption(backendOption())
+  .option('--verbose', 'print the sidecar log')
+  .action(async (run: string, options: ExportOptions) => {
+    process.exitCode = await exportCommand(run, options);
+  });
+
+program
+  .command('predict')
+  .description("classify images with a run's fine-tuned classifier, probabilities to a CSV")
+  .argument('<run>', 'a run folder')
+  .argument(
+    '[images...]',
+    'PNG/JPEG files or folders (a class-named parent folder gives the label)',
+  )
+  .requiredOption('--out <file>', 'the CSV to write')
+  .option('--labels <n>', "the classifier's label budget (default: the largest kept)", parseInteger)
+  .addOption(splitOption())
+  .option('--all', 'with --split: every image of the split')
+  .addOption(backendOption())
+  .option('--verbose', 'print the sidecar log')
+  .action(async (run: string, images: string[], options: PredictOptions) => {
+    process.exitCode = await predictCommand(run, images, options);
   });
 
 program

@@ -12,6 +12,7 @@ import {
 } from 'vscode-jsonrpc/node';
 import { chooseBackend } from './backend/chooseBackend';
 import { ConfigError } from './config/configError';
+import { registerExportHandlers } from './export/register';
 import { registerGradcamHandlers } from './gradcam/register';
 import { registerInspectHandlers } from './inspect/register';
 import { exitSidecar, watchParent } from './lifecycle';
@@ -111,6 +112,7 @@ connection.onRequest(RunsStagesRequest.type, (params) => {
 // Seeing the data (harris/preview, data/inspect, data/preview): no backend needed.
 registerInspectHandlers(connection);
 registerGradcamHandlers(connection, () => backend !== undefined);
+registerExportHandlers(connection, () => backend !== undefined);
 
 connection.onRequest(ShutdownRequest.type, async () => {
   await runs.stopAll();

@@ -12,6 +12,7 @@ import type {
   GradcamImageResult,
   GradcamMap,
   GradcamMethod,
+  GradcamModelKind,
   GradcamTarget,
 } from '../protocol';
 import { argmaxRow, probabilitiesOf, stageCams, type StageCams } from './camMath';
@@ -23,7 +24,7 @@ import {
   unrotateMap,
   type SourceImage,
 } from './prepareImages';
-import { openRun, type RunContext, type StatsCache } from './runContext';
+import { openClassifierRun, openRun, type RunContext, type StatsCache } from './runContext';
 import { checkStages, headModel, trunkModel } from './splitModel';
 
 const CHUNK = 16;
@@ -33,7 +34,15 @@ function checkParams(params: GradcamComputeParams): {
   method: GradcamMethod;
   target: GradcamTarget;
   alpha: number;
+  kind: GradcamModelKind;
 } {
+  const kind = params.model ?? 'pretext';
+  if (kind !== 'pretext' && kind !== 'classifier') {
+    throw new ParamsError(`model must be pretext or classifier, got ${String(kind)}`);
+  }
+  if (params.labels !== undefined && (!Number.isInteger(params.labels) || params.labels <= 0)) {
+    throw new ParamsError(`labels must be a positive label budget, got ${params.labels}`);
+  }
   const method = params.method ?? 'gradcam';
   if (method !== 'gradcam' && method !== 'gradcam++')
     throw new ParamsError(`unknown method ${String(method)}`);
@@ -44,7 +53,23 @@ function checkParams(params: GradcamComputeParams): {
   if (target.kind === 'rotation' && ![0, 1, 2, 3].includes(target.rotation)) {
     throw new ParamsError(`rotation must be 0, 1, 2 or 3 (quarter turns), got ${target.rotation}`);
   }
-  return { method, target, alpha };
+  if (target.kind === 'rotation' && kind === 'classifier') {
+    throw new ParamsError('a rotation target explains the pretext head; use model: pretext');
+  }
+  return { method, target, alpha, kind };
+}
+
+/** `targetClass` (a name or a head index) as a class target. */
+function classTarget(targetClass: string | number, classNames: string[]): GradcamTarget {
+  const byName = classNames.indexOf(String(targetClass));
+  if (byName >= 0) return { kind: 'class', index: byName };
+  const index = typeof targetClass === 'number' ? targetClass : Number(targetClass);
+  if (Number.isInteger(index) && index >= 0 && index < classNames.length) {
+    return { kind: 'class', index };
+  }
+  throw new ParamsError(
+    `targetClass ${JSON.stringify(targetClass)} is not a class of this model: ${classNames.join(', ')}`,
+  );
 }
 
 /** Names of the head's outputs: rotations for pretext models, else class numbers. */
@@ -111,8 +136,11 @@ export async function computeGradcam(
   cache: StatsCache,
 ): Promise<GradcamComputeResult> {
   const started = performance.now();
-  const { method, target, alpha } = checkParams(params);
-  const run = await openRun(params.runDir, params, cache);
+  const checked = checkParams(params);
+  const { method, alpha, kind } = checked;
+  const classifier =
+    kind === 'classifier' ? await openClassifierRun(params.runDir, params.labels) : undefined;
+  const run = classifier ?? (await openRun(params.runDir, params, cache));
   // Each head re-applies layers, which counts as a use of their weights: disposing the
   // heads and then the model frees them. The trunk adds no use, so it is not disposed.
   const heads: tf.LayersModel[] = [];
@@ -120,7 +148,11 @@ export async function computeGradcam(
     const stages = checkStages(run.model, params.stages);
     for (const stage of stages) heads.push(headModel(run.model, stage));
     const trunk = trunkModel(run.model, stages);
-    const classNames = classNamesOf(run);
+    const classNames = classifier?.classNames ?? classNamesOf(run);
+    const target =
+      params.targetClass !== undefined
+        ? classTarget(params.targetClass, classNames)
+        : checked.target;
     const sources: SourceImage[] = await sourceImages(params.images, run.config);
     const shown = sources.map((s) => shownImage(s.raster, run.config, run.size));
     const rotation = target.kind === 'rotation' ? target.rotation : 0;
@@ -183,6 +215,8 @@ export async function computeGradcam(
       inputSize: run.size,
       method,
       classNames,
+      model: kind,
+      labels: classifier?.labels,
       stages,
       images,
       elapsedMs: performance.now() - started,

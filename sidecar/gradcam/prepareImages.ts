@@ -59,7 +59,7 @@ export function resizedSet(ds: ImageDataset, indices: ArrayLike<number>, size: n
 }
 
 /** RGB → the run's channel count (luma for gray runs; gray repeated for RGB runs). */
-function withChannels(img: Raster, channels: number): Raster {
+export function withChannels(img: Raster, channels: number): Raster {
   if (img.channels === channels) return img;
   const n = img.width * img.height;
   const data = new Uint8Array(n * channels);

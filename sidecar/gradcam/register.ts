@@ -3,9 +3,10 @@
  * so it refuses to run before then instead of silently starting tfjs's default one.
  */
 import { Disposable, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
-import { GradcamComputeRequest, InspectErrorCode } from '../protocol';
+import { GradcamComputeRequest, GradcamModelsRequest, InspectErrorCode } from '../protocol';
 import { answering } from '../inspect/errors';
 import { computeGradcam } from './computeGradcam';
+import { runModels } from './runModels';
 import type { StatsCache } from './runContext';
 
 export function registerGradcamHandlers(
@@ -20,5 +21,12 @@ export function registerGradcamHandlers(
     }
     return answering(() => computeGradcam(params, cache));
   });
-  return Disposable.create(() => registration.dispose());
+  // Reads only the run folder (no backend needed): the viewer asks it before any map.
+  const models = connection.onRequest(GradcamModelsRequest.type, (params) =>
+    answering(() => runModels(params)),
+  );
+  return Disposable.create(() => {
+    registration.dispose();
+    models.dispose();
+  });
 }

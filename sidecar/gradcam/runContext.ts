@@ -11,6 +11,7 @@ import { DataError, type ImageDataset } from '../data/dataset';
 import { selectSubset } from '../data/subset';
 import { loadSplit } from '../inspect/source';
 import type { ScaleNetConfig } from '../protocol';
+import { loadClassifier } from '../export/classifierStore';
 import { loadCheckpoint } from '../runs/checkpoint';
 import { CHECKPOINTS_DIR, readRunConfig } from '../runs/runStore';
 import { scaledSize } from '../transforms/resize';
@@ -60,7 +61,7 @@ function stageOf(dir: string, state: unknown, stageCount: number): number {
 }
 
 /** The run's pretext subset (subset.json when the run wrote one). */
-function trainIndices(
+export function trainIndices(
   runDir: string,
   config: ScaleNetConfig,
   labels: Int32Array,
@@ -141,4 +142,28 @@ export async function openRun(
     loaded.optimizerWeights?.forEach((w) => w.tensor.dispose());
     throw error;
   }
+}
+
+/**
+ * A kept fine-tuned classifier as a Grad-CAM context: full-size original images (the
+ * downstream task never sees Harris inputs), the stats it was trained with, and the
+ * labelled set's class names.
+ */
+export async function openClassifierRun(
+  runDir: string,
+  labels: number | undefined,
+): Promise<RunContext & { classNames: string[]; labels: number }> {
+  const config = readRunConfigAbsolute(runDir);
+  const { dir, info, model } = await loadClassifier(runDir, labels);
+  return {
+    runDir,
+    config: { ...config, data: { ...config.data, inputMode: 'original' } },
+    checkpointDir: dir,
+    model,
+    scale: 1,
+    size: info.inputSize,
+    stats: info.stats,
+    classNames: info.classNames,
+    labels: info.labels,
+  };
 }

@@ -44,7 +44,16 @@ export interface GradcamComputeParams {
   scale?: number;
   /** Weight of the colormap in the overlays, 0..1 (default 0.5). */
   overlayAlpha?: number;
+  /** Which network to explain: the pretext checkpoint (default) or a fine-tuned classifier
+   * the run kept (`classifiers/finetune@<labels>`; `checkpoint` and `scale` do not apply). */
+  model?: GradcamModelKind;
+  /** Classifier: its label budget; default the largest one the run kept. */
+  labels?: number;
+  /** A class to explain for every image, by name (`cat`) or head index; wins over `target`. */
+  targetClass?: string | number;
 }
+
+export type GradcamModelKind = 'pretext' | 'classifier';
 
 export interface GradcamMap {
   stage: string;
@@ -82,8 +91,13 @@ export interface GradcamComputeResult {
   scale: number;
   inputSize: number;
   method: GradcamMethod;
-  /** Names of the head's outputs, e.g. `0°`, `90°`, `180°`, `270°` for rotation models. */
+  /** Names of the head's outputs, e.g. `0°`, `90°`, `180°`, `270°` for rotation models, the
+   * labelled set's class names for a classifier. */
   classNames: string[];
+  /** The network explained; absent from sidecars older than classifier Grad-CAM. */
+  model?: GradcamModelKind;
+  /** Classifier: the label budget it was fine-tuned on. */
+  labels?: number;
   stages: string[];
   images: GradcamImageResult[];
   elapsedMs: number;
@@ -93,6 +107,34 @@ export interface GradcamComputeResult {
 export namespace GradcamComputeRequest {
   export const method = 'gradcam/compute' as const;
   export const type = new RequestType<GradcamComputeParams, GradcamComputeResult, LocatedErrorData>(
+    method,
+  );
+}
+
+export interface GradcamModelsParams {
+  /** Absolute path of a run folder. */
+  runDir: string;
+}
+
+export interface GradcamClassifierInfo {
+  /** The label budget; pass it as `labels` with `model: 'classifier'`. */
+  labels: number;
+  classNames: string[];
+  testAccuracy: number;
+  inputSize: number;
+}
+
+export interface GradcamModelsResult {
+  /** Pretext checkpoint folders under checkpoints/ (`stage1`, `latest`, ...), sorted. */
+  checkpoints: string[];
+  /** The fine-tuned classifiers the run kept, by ascending label budget. */
+  classifiers: GradcamClassifierInfo[];
+}
+
+/** Client → sidecar: what a run offers to explain (for the viewer's model/class choice). */
+export namespace GradcamModelsRequest {
+  export const method = 'gradcam/models' as const;
+  export const type = new RequestType<GradcamModelsParams, GradcamModelsResult, LocatedErrorData>(
     method,
   );
 }

@@ -208,3 +208,4 @@ export * from './gradcam';
 export * from './results';
 export * from './runHistory';
 export * from './runRecords';
+export * from './export';

@@ -11,6 +11,7 @@ import { finetune } from '../eval/finetune';
 import { knnMonitor } from '../eval/knn';
 import { linearProbe } from '../eval/linearProbe';
 import type { EvalProgress, InputPrep, LabelledImages, SgdSchedule } from '../eval/types';
+import type { KeptClassifier } from '../export/classifierStore';
 import { buildModel } from '../models/buildModel';
 import type { DownstreamSchedule, ScaleNetConfig } from '../protocol';
 import { computeChannelStats, type ChannelStats } from '../transforms/standardize';
@@ -87,6 +88,8 @@ export interface DownstreamHooks {
   /** What is being measured now, e.g. "fine-tune, 400 labels: epoch 3/10". */
   onStatus: (message: string) => void;
   onMetrics: (values: Record<string, number>) => void;
+  /** Given each fine-tuned network to keep (e.g. save); it is disposed after. */
+  keepClassifier?: (kept: KeptClassifier) => Promise<unknown>;
 }
 
 /** Fine-tune and linear-probe the pretext model for every label budget in the config. */
@@ -121,9 +124,26 @@ export async function evaluateDownstream(
       augment: ft.augment,
       signal: hooks.signal,
       testEvery: ft.epochs,
+      keepModel: hooks.keepClassifier !== undefined,
       onEpoch: (e) =>
         hooks.onStatus(`${what}: epoch ${e.epoch + 1}/${ft.epochs}, loss ${e.loss.toFixed(3)}`),
     });
+    if (result.model) {
+      try {
+        await hooks.keepClassifier?.({
+          labels,
+          model: result.model,
+          classNames: train.classNames,
+          stats: sets.stats,
+          inputSize: train.height,
+          channels: train.channels,
+          testAccuracy: result.testAccuracy,
+          trainIndices: result.trainIndices,
+        });
+      } finally {
+        result.model.dispose();
+      }
+    }
     record({ [`finetune@${labels}/accuracy`]: result.testAccuracy });
   }
   for (const labels of linear.labels) {

@@ -27,6 +27,7 @@ import {
   type TrainerState,
 } from '../train/stageLoop';
 import { describeFailure } from './failures';
+import { saveClassifier } from '../export/classifierStore';
 import { evaluateDownstream, evaluationSets, knnAccuracyAt } from './evaluation';
 import { modelSpecOf } from '../models/modelSpec';
 import { loadPreparedData } from '../train/stageData';
@@ -164,6 +165,7 @@ async function trainAndEvaluate(
         signal,
         onStatus: (message) => progress.push(statusProgress(config, 'evaluating', message)),
         onMetrics: (values) => metrics.append(lastStage, 0, 0, values),
+        keepClassifier: (kept) => saveClassifier(runDir, kept),
       });
       Object.assign(result.metrics, downstream);
     }

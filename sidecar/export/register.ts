@@ -1,0 +1,38 @@
+/**
+ * Registers `model/embed`, `model/export` and `model/predict`. Like Grad-CAM they run
+ * networks, so they wait for the backend `initialize` chooses.
+ */
+import { Disposable, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
+import { answering } from '../inspect/errors';
+import {
+  InspectErrorCode,
+  ModelEmbedRequest,
+  ModelExportRequest,
+  ModelPredictRequest,
+} from '../protocol';
+import { embedImages } from './embed';
+import { exportRun } from './exportModel';
+import { predictImages } from './predict';
+
+export function registerExportHandlers(
+  connection: MessageConnection,
+  backendReady: () => boolean,
+): Disposable {
+  const guarded =
+    <P, R>(method: string, handler: (params: P) => Promise<R>) =>
+    (params: P) => {
+      if (!backendReady()) {
+        throw new ResponseError(InspectErrorCode.internal, `Send initialize before ${method}.`);
+      }
+      return answering(() => handler(params));
+    };
+  const registrations = [
+    connection.onRequest(ModelEmbedRequest.type, guarded(ModelEmbedRequest.method, embedImages)),
+    connection.onRequest(ModelExportRequest.type, guarded(ModelExportRequest.method, exportRun)),
+    connection.onRequest(
+      ModelPredictRequest.type,
+      guarded(ModelPredictRequest.method, predictImages),
+    ),
+  ];
+  return Disposable.create(() => registrations.forEach((r) => r.dispose()));
+}
