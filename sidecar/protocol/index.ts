@@ -9,6 +9,7 @@ import type { BackendPreference, ScaleNetConfig } from './config';
 import type { RunError, RunStatus } from './runRecords';
 
 export * from './config';
+export * from './dataSources';
 
 /** Bumped on any incompatible change; `initialize` fails when the two ends disagree. */
 export const PROTOCOL_VERSION = 1;

@@ -3,6 +3,8 @@
  * types, exported through the protocol index for every client, webviews included.
  */
 
+import type { DataSourcesRecord, RunLineage } from './dataSources';
+
 export type RunStatus = 'completed' | 'stopped' | 'failed';
 
 export interface RunError {
@@ -41,4 +43,8 @@ export interface RunSummary {
   /** Checkpoint folder (relative to the run folder) a resume starts from. */
   latestCheckpoint?: string;
   error?: RunError;
+  /** The pretext and evaluation images: counts per class, the split, leaks. */
+  sources?: DataSourcesRecord;
+  /** The run whose checkpoint the first stage started from (pretext.initFrom). */
+  lineage?: RunLineage;
 }

@@ -18,6 +18,7 @@ import { resolveRunsDir } from '../protocol/runStore';
 import { describeFailure } from './failures';
 import { createRunDir, readRunConfig } from '../runs/runStore';
 import { executeRun } from './executeRun';
+import { locateInitFrom } from './transfer';
 
 export interface ActiveRunsHooks {
   backendLabel: () => string;
@@ -62,6 +63,7 @@ export class ActiveRuns {
     } else {
       config = loadConfigFile(params.configPath, params.config);
       checkBackend(config, params.configPath, this.hooks.backendName());
+      locateInitFrom(config, params.configPath);
       const runsDir =
         params.runsDir ??
         resolveRunsDir({ configDir: dirname(params.configPath), configRunsDir: config.runsDir });

@@ -33,6 +33,9 @@ import { modelSpecOf } from '../models/modelSpec';
 import { loadPreparedData } from '../train/stageData';
 import { checkInputSizes } from './inputSizes';
 import { throttleLatest } from '../util/throttle';
+import { describeSources } from '../protocol/dataSources';
+import { evaluationView, loadEvaluationSource, sourcesRecord } from './sources';
+import { initFromRun } from './transfer';
 
 export interface ExecuteRunOptions {
   runId: string;
@@ -51,6 +54,9 @@ export interface ExecuteRunResult {
   metrics: Record<string, number>;
   checkpoint?: string;
 }
+
+/** metrics.jsonl's record of the loss of the run's very first batch. */
+export const FIRST_STEP_LOSS = 'pretext/first_step_loss';
 
 /** A few progress notifications a second at most (DESIGN.md). */
 const PROGRESS_INTERVAL_MS = 250;
@@ -133,10 +139,19 @@ async function trainAndEvaluate(
       resume = { state: checkpoint.state, optimizerWeights: checkpoint.optimizerWeights };
     } else {
       model = method.buildModel(config, modelSpecOf(config.model));
+      const lineage = await initFromRun(model, config, options.configFile);
+      if (lineage) saveSummary({ lineage });
     }
     const trained = model;
     const metrics = new MetricsLog(join(runDir, METRICS_FILE), runId);
-    const sets = evaluationSets(data);
+    // The labelled set (evaluation.data, or the pretext source's labels), told before training.
+    const source = await loadEvaluationSource(config, data, runDir, options.configFile);
+    const sources = sourcesRecord(data, source);
+    saveSummary({ sources });
+    progress.push(statusProgress(config, 'loading', describeSources(sources).join('\n')));
+    progress.flush();
+    const evaluationData = evaluationView(data, source);
+    const sets = evaluationSets(evaluationData);
     const knn = config.evaluation.knn.enabled;
     const run: PretextRun = {
       config,
@@ -144,7 +159,14 @@ async function trainAndEvaluate(
       model: trained,
       signal,
       metrics,
-      report: (p) => progress.push(p),
+      report: (p) => {
+        // The first step's loss, before any update: what a transferred trunk starts from
+        // (a fresh rotation head starts at ln 4 = 1.386). Progress is throttled; this is not.
+        if (!resume && p.phase === 'pretext' && p.stage === 0 && p.epoch === 1 && p.step === 1) {
+          metrics.append(0, 0, 1, { [FIRST_STEP_LOSS]: p.loss });
+        }
+        progress.push(p);
+      },
       resume,
       afterEpoch: knn
         ? async (alpha) => ({
@@ -161,7 +183,7 @@ async function trainAndEvaluate(
     const result = await runStageLoop(run, method.task(config, data, trained));
     if (result.status === 'completed') {
       const lastStage = config.pretext.scales.length;
-      const downstream = await evaluateDownstream(trained, data, sets, {
+      const downstream = await evaluateDownstream(trained, evaluationData, sets, {
         signal,
         onStatus: (message) => progress.push(statusProgress(config, 'evaluating', message)),
         onMetrics: (values) => metrics.append(lastStage, 0, 0, values),

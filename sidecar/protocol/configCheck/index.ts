@@ -7,6 +7,7 @@
 import { parseTree, type ParseError } from 'jsonc-parser';
 import { METHOD_CONFIG_RULES } from './methods';
 import { COMMON_RULES } from './rules';
+import { checkSources } from './sources';
 import { contextOf, treeOf, type ConfigProblem, type Node, type RuleEnvironment } from './tree';
 
 export { MAX_CONFIG_DEPTH, nestingDepth, parseConfigText, type ParsedConfig } from './parse';
@@ -18,6 +19,7 @@ export function checkConfigTree(root: Node, env?: RuleEnvironment): ConfigProble
   if (root.type !== 'object') return [];
   const { context, problems } = contextOf(root, env);
   for (const rule of COMMON_RULES) rule(context);
+  checkSources(context);
   for (const rule of METHOD_CONFIG_RULES[context.method]?.rules ?? []) rule(context);
   return problems;
 }
