@@ -7,6 +7,7 @@
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { BackendPreference, ScaleNetConfig } from './config';
 import type { RunError, RunStatus } from './runRecords';
+import type { DataSourcesRecord, RunLineage } from './dataSources';
 
 export * from './config';
 export * from './dataSources';
@@ -196,6 +197,10 @@ export interface RunInfo {
   metrics: Record<string, number>;
   /** Absolute path of the checkpoint a resume would start from. */
   latestCheckpoint?: string;
+  /** The run its first stage started from (pretext.initFrom). */
+  lineage?: RunLineage;
+  /** Its pretext and evaluation images (counts per class, split, leaks). */
+  sources?: DataSourcesRecord;
 }
 
 /** Client → sidecar: the runs in a runs folder, newest first, from their summary files. */
