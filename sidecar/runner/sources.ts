@@ -94,12 +94,24 @@ function seededTestIndices(
 /** The labelled set: `evaluation.data`, or the pretext source's own labels. */
 export async function loadEvaluationSource(
   config: ScaleNetConfig,
-  pretext: PreparedData,
+  pretext: Pick<PreparedData, 'train' | 'test'>,
   runDir: string,
   configFile: string,
 ): Promise<EvaluationSource> {
   const source = config.evaluation.data;
   if (!source) return { train: pretext.train, test: pretext.test, split: 'pretext' };
+  return loadLabelledSet(config, source, pretext.train, runDir, configFile);
+}
+
+/** `evaluation.data` at the pretext images' size (`pretextSize`), split as the run split it. */
+export async function loadLabelledSet(
+  config: ScaleNetConfig,
+  source: NonNullable<ScaleNetConfig['evaluation']['data']>,
+  pretextSize: Pick<ImageDataset, 'height' | 'width'>,
+  runDir: string,
+  configFile: string,
+): Promise<EvaluationSource> {
+  const pretext = { train: pretextSize };
   const data: DataConfig = {
     ...config.data,
     dataset: source.dataset,

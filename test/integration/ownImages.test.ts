@@ -10,6 +10,8 @@ import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ResponseError } from 'vscode-jsonrpc/node';
 import {
+  ModelEmbedRequest,
+  ModelPredictRequest,
   RunStartRequest,
   ShutdownRequest,
   type ConfigError,
@@ -121,6 +123,26 @@ describe('pretext on an unlabelled pool, evaluation on a labelled folder, transf
     const finetune = metrics[`finetune@${2 * PER_CLASS}/accuracy`];
     assert.ok(finetune >= 0.75, `fine-tune accuracy ${finetune} on 12 test images, chance 0.5`);
     assert.ok(metrics['knn/accuracy'] >= 0.75, `kNN accuracy ${metrics['knn/accuracy']}`);
+  });
+
+  it('embed and predict of the test split read the labelled set, not the pool', async () => {
+    const { metrics } = readJson<RunSummary>(join(poolRun, 'summary.json'));
+    const predicted = await sidecar.connection.sendRequest(ModelPredictRequest.type, {
+      runDir: poolRun,
+      images: { kind: 'split', split: 'test' },
+      outFile: join(workDir, 'predict.csv'),
+    });
+    assert.deepEqual(predicted.classNames, ['blue', 'red']);
+    assert.equal(predicted.count, 12);
+    assert.equal(predicted.labelled, 12);
+    assert.equal(predicted.accuracy, metrics[`finetune@${2 * PER_CLASS}/accuracy`]);
+    const embedded = await sidecar.connection.sendRequest(ModelEmbedRequest.type, {
+      runDir: poolRun,
+      images: { kind: 'split', split: 'train' },
+      outFile: join(workDir, 'train.npy'),
+    });
+    assert.equal(embedded.count, 28);
+    assert.equal(embedded.labelled, 28);
   });
 
   it('starts a run from another run’s trunk: lower first-step loss, lineage recorded', async () => {
