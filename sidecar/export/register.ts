@@ -8,8 +8,10 @@ import {
   InspectErrorCode,
   ModelEmbedRequest,
   ModelExportRequest,
+  ModelMapRequest,
   ModelPredictRequest,
 } from '../protocol';
+import { representationMap } from './representationMap';
 import { embedImages } from './embed';
 import { exportRun } from './exportModel';
 import { predictImages } from './predict';
@@ -33,6 +35,7 @@ export function registerExportHandlers(
       ModelPredictRequest.type,
       guarded(ModelPredictRequest.method, predictImages),
     ),
+    connection.onRequest(ModelMapRequest.type, guarded(ModelMapRequest.method, representationMap)),
   ];
   return Disposable.create(() => registrations.forEach((r) => r.dispose()));
 }

@@ -215,3 +215,4 @@ export * from './results';
 export * from './runHistory';
 export * from './runRecords';
 export * from './export';
+export * from './representationMap';
