@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { ResponseError } from 'vscode-jsonrpc/node';
 import {
   ModelEmbedRequest,
+  ModelMapRequest,
   ModelPredictRequest,
   RunStartRequest,
   ShutdownRequest,
@@ -143,6 +144,21 @@ describe('pretext on an unlabelled pool, evaluation on a labelled folder, transf
     });
     assert.equal(embedded.count, 28);
     assert.equal(embedded.labelled, 28);
+  });
+
+  it('maps the labelled test images of each stage (model/map): one point each, kNN caption', async () => {
+    const map = await sidecar.connection.sendRequest(ModelMapRequest.type, { runDir: poolRun });
+    assert.deepEqual(map.classNames, ['blue', 'red']);
+    assert.equal(map.thumbnails.length, 12);
+    assert.deepEqual(
+      map.stages.map((s) => [s.layer, s.points.length]),
+      [
+        ['stage1', 12],
+        ['stage2', 12],
+      ],
+    );
+    // Red and blue are far apart in any features: the last stage's neighbours agree.
+    assert.ok(map.stages[1].knnAccuracy >= 0.75, `kNN ${map.stages[1].knnAccuracy}`);
   });
 
   it('starts a run from another run’s trunk: lower first-step loss, lineage recorded', async () => {
