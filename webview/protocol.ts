@@ -11,9 +11,10 @@ import type {
   GradcamTarget,
   HarrisParams,
   HarrisPreviewResult,
+  ModelMapResult,
 } from '../sidecar/protocol';
 
-export type PanelKind = 'lossCurves' | 'harrisPreview' | 'attentionMaps';
+export type PanelKind = 'lossCurves' | 'harrisPreview' | 'attentionMaps' | 'representationMap';
 
 // ---- Loss curves ----
 
@@ -130,6 +131,8 @@ export type HostMessage =
   | { type: 'attention/init'; runs: AttentionRun[]; state?: AttentionMapsState }
   | { type: 'attention/result'; requestId: number; rows: AttentionRow[] }
   | { type: 'attention/progress'; requestId: number; done: number; total: number }
+  /** Representation maps (`model/map`) of one or more runs, drawn side by side. */
+  | { type: 'map/show'; maps: ModelMapResult[] }
   /** The answer to `export`/`harris/writeBack`: where it went, or why not. */
   | { type: 'notice'; level: 'info' | 'error'; message: string };
 

@@ -208,6 +208,7 @@ onHostMessage((message) => {
     case 'harris/init':
     case 'harris/result':
     case 'harris/error':
+    case 'map/show':
       break; // other panels' messages
     default:
       assertNever(message);

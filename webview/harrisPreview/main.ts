@@ -121,6 +121,7 @@ onHostMessage((message) => {
     case 'attention/init':
     case 'attention/result':
     case 'attention/progress':
+    case 'map/show':
       break; // other panels' messages
     default:
       assertNever(message);
