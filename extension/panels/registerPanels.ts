@@ -9,6 +9,7 @@ import type { PanelState } from '../../webview/protocol';
 import { AttentionPanel, ATTENTION_VIEW } from './attentionPanel';
 import { HarrisPanel, HARRIS_VIEW } from './harrisPanel';
 import { LossCurvesPanel, LOSS_CURVES_VIEW } from './lossCurvesPanel';
+import { RepresentationMapPanel } from './representationMapPanel';
 import { isRunDir, workspaceRunDirs } from './runFolders';
 import type { PanelServices } from './services';
 
@@ -68,6 +69,9 @@ export function registerPanels(
     }),
     vscode.commands.registerCommand('scalenet.openAttentionMaps', (arg?: PanelArg) =>
       AttentionPanel.create(all, runArg(arg)),
+    ),
+    vscode.commands.registerCommand('scalenet.showRepresentationMap', (...args: unknown[]) =>
+      RepresentationMapPanel.create(all, args),
     ),
     vscode.window.registerWebviewPanelSerializer(LOSS_CURVES_VIEW, {
       deserializeWebviewPanel: async (panel, raw) => {
