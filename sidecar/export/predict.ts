@@ -10,7 +10,7 @@ import { ParamsError } from '../inspect/errors';
 import { readRunConfigAbsolute } from '../gradcam/runContext';
 import type { ModelPredictParams, ModelPredictResult } from '../protocol';
 import { writeFileAtomic } from '../util/atomicWrite';
-import { loadClassifier } from './classifierStore';
+import { loadClassifier } from '../runs/classifierStore';
 import { csvLine } from './csv';
 import { requestImages, type NamedImages } from './modelImages';
 import { ensureParent } from './runModel';

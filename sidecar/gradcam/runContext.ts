@@ -11,7 +11,7 @@ import { DataError, type ImageDataset } from '../data/dataset';
 import { selectSubset } from '../data/subset';
 import { loadSplit } from '../inspect/source';
 import type { ScaleNetConfig } from '../protocol';
-import { loadClassifier } from '../export/classifierStore';
+import { loadClassifier } from '../runs/classifierStore';
 import { loadCheckpoint } from '../runs/checkpoint';
 import { CHECKPOINTS_DIR, CONFIG_FILE } from '../runs/runStore';
 import { scaledSize } from '../transforms/resize';

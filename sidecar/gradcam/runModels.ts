@@ -2,7 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError } from '../data/errors';
-import { listClassifiers, readClassifierInfo } from '../export/classifierStore';
+import { listClassifiers, readClassifierInfo } from '../runs/classifierStore';
 import type { GradcamModelsParams, GradcamModelsResult } from '../protocol';
 import { CHECKPOINTS_DIR, CONFIG_FILE } from '../runs/runStore';
 import { isAtomicLeftover } from '../util/atomicWrite';

@@ -12,7 +12,7 @@ import { finetune } from '../eval/finetune';
 import { knnMonitor } from '../eval/knn';
 import { linearProbe } from '../eval/linearProbe';
 import type { EvalProgress, InputPrep, LabelledImages, SgdSchedule } from '../eval/types';
-import type { KeptClassifier } from '../export/classifierStore';
+import type { KeptClassifier } from '../runs/classifierStore';
 import { buildModel } from '../models/buildModel';
 import type { DownstreamSchedule, EvaluationTaskProgress, ScaleNetConfig } from '../protocol';
 import { computeChannelStats, type ChannelStats } from '../transforms/standardize';

@@ -16,7 +16,7 @@ import {
   listClassifiers,
   loadClassifier,
   saveClassifier,
-} from '../../sidecar/export/classifierStore';
+} from '../../sidecar/runs/classifierStore';
 import { computeGradcam } from '../../sidecar/gradcam/computeGradcam';
 import { runModels } from '../../sidecar/gradcam/runModels';
 import { buildModel } from '../../sidecar/models/buildModel';
