@@ -28,6 +28,11 @@ function lookLenses(uri: vscode.Uri): vscode.CodeLens[] {
       tooltip: 'Grad-CAM of trained runs, stage by stage',
     }),
     new vscode.CodeLens(top, {
+      title: 'Representation map',
+      command: 'scalenet.showRepresentationMap',
+      tooltip: 'UMAP of trained runs’ test embeddings, side by side, with kNN accuracy',
+    }),
+    new vscode.CodeLens(top, {
       title: 'Compare runs',
       command: 'scalenet.compareRuns',
       tooltip: 'Completed runs side by side, mean ± std over seeds',

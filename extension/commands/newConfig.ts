@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_SUFFIX, isConfigUri } from '../configFiles';
 import { TEMPLATES, templateText } from '../configTemplates';
+import { OWN_IMAGES_ITEM, ownImagesConfig } from './ownImagesConfig';
 
 export async function newConfig(): Promise<vscode.Uri | undefined> {
   const folder = targetFolder();
@@ -17,10 +18,14 @@ export async function newConfig(): Promise<vscode.Uri | undefined> {
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
-    TEMPLATES.map((t) => ({ label: t.label, detail: t.detail, template: t })),
-    { title: 'ScaleNet: New Config', placeHolder: 'Which method?' },
+    [
+      { ...OWN_IMAGES_ITEM, template: undefined },
+      ...TEMPLATES.map((t) => ({ label: t.label, detail: t.detail, template: t })),
+    ],
+    { title: 'ScaleNet: New Config', placeHolder: 'Your own images, or which method?' },
   );
   if (!picked) return undefined;
+  if (!picked.template) return ownImagesConfig(folder);
   const { stem, id } = picked.template;
   let name = stem;
   for (let n = 2; existsSync(join(folder, `${name}${CONFIG_SUFFIX}`)); n++) name = `${stem}-${n}`;

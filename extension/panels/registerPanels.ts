@@ -1,5 +1,5 @@
 /**
- * The three panels' commands and their serializers (so panels come back after a
+ * The four panels' commands and their serializers (so panels come back after a
  * reload with the state their webviews last saved), owned by one disposable. Panels
  * open beside the editor; each command takes an optional Uri (from a menu or a lens):
  * a run folder or a *.scalenet.json config.
@@ -10,6 +10,7 @@ import { AttentionPanel, ATTENTION_VIEW } from './attentionPanel';
 import { HarrisPanel, HARRIS_VIEW } from './harrisPanel';
 import { LossCurvesPanel, LOSS_CURVES_VIEW } from './lossCurvesPanel';
 import { PanelSlot } from './panelSlot';
+import { RepresentationMapPanel, REPRESENTATION_MAP_VIEW } from './representationMapPanel';
 import { isRunDir, workspaceRunDirs } from './runFolders';
 import type { PanelServices } from './services';
 import { whenTrusted } from '../trust';
@@ -93,6 +94,12 @@ export function registerPanels(
         );
       }),
     ),
+    vscode.commands.registerCommand(
+      'scalenet.showRepresentationMap',
+      whenTrusted('shows representation maps', async (...args: unknown[]) => {
+        await RepresentationMapPanel.create(all, args);
+      }),
+    ),
     vscode.window.registerWebviewPanelSerializer(LOSS_CURVES_VIEW, {
       deserializeWebviewPanel: async (panel, raw) => {
         if (closedIfUntrusted(panel)) return;
@@ -129,6 +136,19 @@ export function registerPanels(
         attention.adopt(
           new AttentionPanel(panel, all, s?.panel === 'attentionMaps' ? s.state : undefined),
         );
+        return Promise.resolve();
+      },
+    }),
+    vscode.window.registerWebviewPanelSerializer(REPRESENTATION_MAP_VIEW, {
+      deserializeWebviewPanel: (panel, raw) => {
+        if (closedIfUntrusted(panel)) return Promise.resolve();
+        const s = stateOf(raw);
+        const runDirs = s?.panel === 'representationMap' ? s.state.runDirs.filter(isRunDir) : [];
+        if (runDirs.length === 0) {
+          panel.dispose(); // nothing says which runs it mapped (or they are gone)
+          return Promise.resolve();
+        }
+        new RepresentationMapPanel(panel, all, { runDirs });
         return Promise.resolve();
       },
     }),

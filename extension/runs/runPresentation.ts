@@ -4,6 +4,7 @@
  * No `vscode` import: unit-tested under plain Node.
  */
 import type { RunInfo } from '../../sidecar/protocol/index';
+import { lineageDescription, lineageLines, sourcesLines } from './lineagePresentation';
 
 export interface RunPresentation {
   label: string;
@@ -82,6 +83,7 @@ export function presentRun(run: RunInfo): RunPresentation {
     ...(started ? [started] : []),
     `${methodLabel(run)} · ${run.inputMode}`,
     ...headlineMetrics(run.metrics),
+    ...lineageDescription(run.lineage),
   ]
     .join(' · ')
     .trim();
@@ -94,6 +96,8 @@ export function presentRun(run: RunInfo): RunPresentation {
     run.startedAt ? `started ${run.startedAt}` : '',
     run.updatedAt ? `updated ${run.updatedAt}` : '',
     run.runDir,
+    ...lineageLines(run.lineage),
+    ...sourcesLines(run.sources),
     resumable ? 'Can resume from its last checkpoint.' : '',
     metricLines.length > 0 ? `\n${metricLines.join('\n')}` : '',
   ]

@@ -57,5 +57,9 @@ function resolveLoaded(configPath: string, raw: unknown): ScaleNetConfig {
   const base = dirname(configPath);
   if (config.data.path) config.data.path = resolve(base, config.data.path);
   if (config.data.subset) config.data.subset = resolve(base, config.data.subset);
+  const evaluationData = config.evaluation.data;
+  if (evaluationData?.path) evaluationData.path = resolve(base, evaluationData.path);
+  const initFrom = config.pretext.initFrom;
+  if (initFrom) initFrom.run = resolve(base, initFrom.run);
   return config;
 }

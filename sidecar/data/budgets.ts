@@ -19,28 +19,41 @@ function clampNote(field: string, requested: number, available: number, what: st
   return `${field} ${requested} is more than the ${available} ${what}: using all ${available}`;
 }
 
-/** The clamps a config gets on this data, one sentence each (empty when it fits). */
+/**
+ * The clamps a config gets on this data, one sentence each (empty when it fits). Label
+ * budgets are measured against `labelled` (the pretext training set by default); with
+ * `null` they are left out, for a run whose labelled set is a separate `evaluation.data`
+ * (labelBudgetNotes on that set, once it is loaded).
+ */
 export function budgetNotes(
   config: ScaleNetConfig,
   train: ImageDataset,
   test: ImageDataset,
+  labelled: ImageDataset | null = train,
 ): string[] {
   const notes: string[] = [];
-  const { data, pretext, evaluation } = config;
+  const { data, pretext } = config;
   if (data.limit !== undefined && data.limit > train.count) {
     notes.push(clampNote('data.limit', data.limit, train.count, 'training images'));
   }
   if (pretext.heldOut > test.count) {
     notes.push(clampNote('pretext.heldOut', pretext.heldOut, test.count, 'test images'));
   }
+  return labelled ? [...notes, ...labelBudgetNotes(config, labelled)] : notes;
+}
+
+/** The label budgets of a config that its labelled training images cannot give in full. */
+export function labelBudgetNotes(config: ScaleNetConfig, labelled: ImageDataset): string[] {
+  const notes: string[] = [];
   const budgetsOf = (field: string, labels: number[], metric: (n: number) => string) => {
-    for (const n of labels.filter((n) => n > train.count)) {
+    for (const n of labels.filter((n) => n > labelled.count)) {
       notes.push(
-        `${clampNote(field, n, train.count, 'labelled training images')} ` +
-          `(reported as ${metric(train.count)})`,
+        `${clampNote(field, n, labelled.count, 'labelled training images')} ` +
+          `(reported as ${metric(labelled.count)})`,
       );
     }
   };
+  const { evaluation } = config;
   budgetsOf('evaluation.finetune.labels', evaluation.finetune.labels, (n) => `finetune@${n}`);
   budgetsOf('evaluation.linear.labels', evaluation.linear.labels, (n) => `linear@${n}`);
   return notes;

@@ -9,6 +9,7 @@ import { loadCifar10 } from './cifar10';
 import { embeddedDatasetDir, EMBEDDED_NAME, FASHION_MNIST_CLASSES } from './embedded';
 import { DataError } from './errors';
 import { loadImageFolder, type FolderOptions } from './folder';
+import { loadImagePool } from './pool';
 import { gray8 } from '../transforms/gray';
 import { loadIdxDataset } from './idxDataset';
 import type { ImageDataset, Split } from './types';
@@ -54,6 +55,9 @@ function loadNative(
       return loadCifar10(path, split);
     case 'folder':
       return loadImageFolder(path, split, opts);
+    case 'pool':
+      // No splits and no classes: the same images for either split (stageData holds out).
+      return loadImagePool(path, opts);
   }
 }
 

@@ -10,6 +10,8 @@ export interface ImageDataset {
   channels: number;
   /** Index = label. */
   classNames: string[];
+  /** Source file of each image, where images are files (an unlabelled pool). */
+  files?: string[];
 }
 
 export type Split = 'train' | 'test';

@@ -18,7 +18,7 @@ import type { ExportedModel, ModelExportParams, ModelExportResult } from '../pro
 import type { ChannelStats } from '../transforms/standardize';
 import { writeDirAtomic, writeFileAtomic } from '../util/atomicWrite';
 import { listClassifiers, loadClassifier } from '../runs/classifierStore';
-import { loadSplit } from '../inspect/source';
+import { labelledSplit } from './labelledSplits';
 import { evaluationStats, ensureParent, loadPretext } from './runModel';
 import { encodeSafetensors, type NamedTensor } from './safetensors';
 
@@ -158,7 +158,7 @@ export async function exportRun(params: ModelExportParams): Promise<ModelExportR
   const net = await loadPretext(params.runDir, params.checkpoint);
   const models: ExportedModel[] = [];
   try {
-    const train = await loadSplit(net.config, 'train');
+    const train = await labelledSplit(params.runDir, net.config, 'train');
     const stats = await evaluationStats(params.runDir, net.config, train);
     const metadata = { run: params.runDir, checkpoint: net.checkpointDir, format: 'pt' };
     models.push(await exportOne(trunkOf(net.model), 'trunk', stats, params.outDir, metadata));

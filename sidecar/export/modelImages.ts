@@ -12,9 +12,9 @@ import { DataError } from '../data/errors';
 import { selectSubset } from '../data/subset';
 import type { LabelledImages } from '../eval/types';
 import { resizeRaster, withChannels } from '../gradcam/prepareImages';
-import { trainIndices } from '../gradcam/runContext';
 import { ParamsError } from '../inspect/errors';
-import { loadSplit, readImageFile } from '../inspect/source';
+import { readImageFile } from '../inspect/source';
+import { labelledSplit, labelledTrainIndices } from './labelledSplits';
 import type { ModelImages, ScaleNetConfig } from '../protocol';
 import { deriveSeed } from '../util/random';
 
@@ -135,18 +135,18 @@ export async function requestImages(
   runDir: string,
   config: ScaleNetConfig,
 ): Promise<RequestImages> {
-  const train = await loadSplit(config, 'train');
+  const train = await labelledSplit(runDir, config, 'train');
   switch (images.kind) {
     case 'split': {
       if (images.split !== 'train' && images.split !== 'test') {
         throw new ParamsError(`split must be train or test, got ${String(images.split)}`);
       }
-      const ds = images.split === 'train' ? train : await loadSplit(config, 'test');
+      const ds = images.split === 'train' ? train : await labelledSplit(runDir, config, 'test');
       const indices = images.all
         ? Int32Array.from({ length: ds.count }, (_, i) => i)
         : images.split === 'test'
           ? evaluationTestIndices(config, ds)
-          : await trainIndices(runDir, config, ds.labels);
+          : await labelledTrainIndices(runDir, config, ds);
       return { set: pickSet(ds, indices, images.split), train };
     }
     case 'files':

@@ -4,7 +4,13 @@
  */
 import { Disposable, type MessageConnection } from 'vscode-jsonrpc/node';
 import { answering } from '../inspect/errors';
-import { ModelEmbedRequest, ModelExportRequest, ModelPredictRequest } from '../protocol';
+import {
+  ModelEmbedRequest,
+  ModelExportRequest,
+  ModelMapRequest,
+  ModelPredictRequest,
+} from '../protocol';
+import { representationMap } from './representationMap';
 import { embedImages } from './embed';
 import { exportRun } from './exportModel';
 import { predictImages } from './predict';
@@ -27,6 +33,7 @@ export function registerExportHandlers(
       ModelPredictRequest.type,
       guarded(ModelPredictRequest.method, predictImages),
     ),
+    connection.onRequest(ModelMapRequest.type, guarded(ModelMapRequest.method, representationMap)),
   ];
   return Disposable.create(() => registrations.forEach((r) => r.dispose()));
 }

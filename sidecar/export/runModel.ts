@@ -8,7 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { DataError } from '../data/errors';
-import { checkpointDirOf, readRunConfigAbsolute, trainIndices } from '../gradcam/runContext';
+import { checkpointDirOf, readRunConfigAbsolute } from '../gradcam/runContext';
+import { labelledTrainIndices } from './labelledSplits';
 import { loadCheckpoint } from '../runs/checkpoint';
 import type { ScaleNetConfig } from '../protocol';
 import type { ImageDataset } from '../data/dataset';
@@ -40,7 +41,7 @@ export async function evaluationStats(
   config: ScaleNetConfig,
   train: ImageDataset,
 ): Promise<ChannelStats> {
-  return computeChannelStats(train, await trainIndices(runDir, config, train.labels));
+  return computeChannelStats(train, await labelledTrainIndices(runDir, config, train));
 }
 
 /** The folder of an output file, created; a clear error when it cannot be. */

@@ -5,8 +5,14 @@
  * Fields are optional in the file; `resolveConfig` (sidecar/config) fills defaults.
  */
 
-/** Where images come from. `embedded` is the Fashion-MNIST subset shipped with the extension. */
-export type DatasetKind = 'embedded' | 'idx' | 'cifar10' | 'folder';
+/**
+ * Where images come from. `embedded` is the Fashion-MNIST subset shipped with the extension;
+ * `pool` is a folder of unlabelled PNG/JPEG images at any depth (pretext only).
+ */
+export type DatasetKind = 'embedded' | 'idx' | 'cifar10' | 'folder' | 'pool';
+
+/** A labelled source: every dataset kind but the unlabelled pool. */
+export type LabelledDatasetKind = Exclude<DatasetKind, 'pool'>;
 
 /** The paper's "limited information" inputs. */
 export type InputMode = 'original' | 'harris' | 'gray' | 'gray-harris' | 'hybrid';
@@ -72,7 +78,25 @@ export interface DownstreamSchedule {
   batchSize: number;
 }
 
+/**
+ * The labelled set of the downstream evaluation when it is not the pretext source
+ * (`evaluation.data`). Its images are read at the pretext's size and channels.
+ */
+export interface EvaluationDataConfig {
+  dataset: LabelledDatasetKind;
+  /** Folder or file; relative paths resolve against the config file. */
+  path?: string;
+  /**
+   * Fraction of the labelled images held out as the test split (stratified, seeded, saved
+   * in the run's evaluation-split.json) when the source has no test split of its own (a
+   * class folder without `test/`).
+   */
+  testFraction: number;
+}
+
 export interface EvaluationConfig {
+  /** The labelled set; leave out to evaluate on the pretext source's own labels. */
+  data?: EvaluationDataConfig;
   testImages: number;
   knn: { enabled: boolean; k: number; temperature: number; bankImages: number };
   finetune: DownstreamSchedule & { labels: number[]; augment: boolean };
@@ -94,6 +118,19 @@ export interface PretextConfig {
   gamma: number;
   /** Images held out of pretext training to measure pretext accuracy. */
   heldOut: number;
+  /** Start the first stage from another run's trunk instead of random weights. */
+  initFrom?: InitFrom;
+}
+
+/** A checkpoint of an earlier run to start from (transfer between runs). */
+export interface InitFrom {
+  /** The run folder; relative paths resolve against the config file. */
+  run: string;
+  /**
+   * A checkpoint label under `<run>/checkpoints/` (`stage1`, `stage2`, `latest`); left
+   * out: the run's last checkpoint (its summary's latestCheckpoint).
+   */
+  checkpoint?: string;
 }
 
 /**

@@ -8,8 +8,10 @@ import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { BackendPreference, ScaleNetConfig } from './config';
 import type { ErrorData, RunError } from './errors';
 import type { RunStatus } from './runRecords';
+import type { DataSourcesRecord, RunLineage } from './dataSources';
 
 export * from './config';
+export * from './dataSources';
 
 /** Bumped on any incompatible change; `initialize` fails when the two ends disagree. */
 export const PROTOCOL_VERSION = 1;
@@ -222,6 +224,10 @@ export interface RunInfo {
   metrics: Record<string, number>;
   /** Absolute path of the checkpoint a resume would start from. */
   latestCheckpoint?: string;
+  /** The run its first stage started from (pretext.initFrom). */
+  lineage?: RunLineage;
+  /** Its pretext and evaluation images (counts per class, split, leaks). */
+  sources?: DataSourcesRecord;
 }
 
 /** Client → sidecar: the runs in a runs folder, newest first, from their summary files. */
@@ -237,3 +243,4 @@ export * from './runHistory';
 export * from './runRecords';
 export * from './errors';
 export * from './export';
+export * from './representationMap';

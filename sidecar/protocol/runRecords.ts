@@ -4,6 +4,8 @@
  */
 import type { RunError } from './errors';
 
+import type { DataSourcesRecord, RunLineage } from './dataSources';
+
 export type RunStatus = 'completed' | 'stopped' | 'failed';
 
 /** One line of metrics.jsonl (one per stage, epoch, step and metric: metricsLog.ts). */
@@ -35,4 +37,8 @@ export interface RunSummary {
   /** What the data could not give as configured and was clamped (data/budgets.ts). */
   notes?: string[];
   error?: RunError;
+  /** The pretext and evaluation images: counts per class, the split, leaks. */
+  sources?: DataSourcesRecord;
+  /** The run whose checkpoint the first stage started from (pretext.initFrom). */
+  lineage?: RunLineage;
 }

@@ -22,6 +22,7 @@ import { describeFailure } from './failures';
 import { openRunFolder, type OpenedRun } from '../runs/openRun';
 import type { RunLock } from '../runs/runLock';
 import { executeRun } from './executeRun';
+import { locateInitFrom } from './transfer';
 
 export interface ActiveRunsHooks {
   backendLabel: () => string;
@@ -69,6 +70,7 @@ export class ActiveRuns {
       opened = await openRunFolder(params, () => {
         const config = loadConfigFile(params.configPath, params.config);
         checkBackend(config, params.configPath, this.hooks.backendName());
+        locateInitFrom(config, params.configPath);
         const runsDir =
           params.runsDir ??
           resolveRunsDir({ configDir: dirname(params.configPath), configRunsDir: config.runsDir });

@@ -35,7 +35,11 @@ import { loadPreparedData } from '../train/stageData';
 import { checkInputSizes } from './inputSizes';
 import { etaPlanOf, RunEta } from '../train/runEta';
 import { reportDataNotes } from '../runs/dataNotes';
+import { labelBudgetNotes } from '../data/budgets';
 import { throttleLatest } from '../util/throttle';
+import { describeSources } from '../protocol/dataSources';
+import { evaluationView, loadEvaluationSource, sourcesRecord } from '../train/evaluationSource';
+import { initFromRun } from './transfer';
 
 export interface ExecuteRunOptions {
   runId: string;
@@ -54,6 +58,9 @@ export interface ExecuteRunResult {
   metrics: Record<string, number>;
   checkpoint?: string;
 }
+
+/** metrics.jsonl's record of the loss of the run's very first batch. */
+export const FIRST_STEP_LOSS = 'pretext/first_step_loss';
 
 /** A few progress notifications a second at most (ARCHITECTURE.md: the sidecar inside). */
 const PROGRESS_INTERVAL_MS = 250;
@@ -156,12 +163,27 @@ async function trainAndEvaluate(
       resume = { state: checkpoint.state, optimizerWeights: checkpoint.optimizerWeights };
     } else {
       model = method.buildModel(config, modelSpecOf(config.model));
+      const lineage = await initFromRun(model, config, options.configFile);
+      if (lineage) saveSummary({ lineage });
     }
     const trained = model;
     // Epochs after the checkpoint are trained again: their old records go first.
     if (options.resume) truncateMetricsToCheckpoint(runDir, summary);
     const metrics = new MetricsLog(join(runDir, METRICS_FILE), runId);
-    const sets = evaluationSets(data);
+    // The labelled set (evaluation.data, or the pretext source's labels), told before training.
+    const source = await loadEvaluationSource(config, data, runDir, options.configFile);
+    if (source.split !== 'pretext') {
+      // Its label budgets are clamped to its own training images: said like the others.
+      reportDataNotes(runId, labelBudgetNotes(config, source.train), (notes) =>
+        saveSummary({ notes: [...data.notes, ...notes] }),
+      );
+    }
+    const sources = sourcesRecord(data, source);
+    saveSummary({ sources });
+    progress.push(statusProgress(config, 'loading', describeSources(sources).join('\n')));
+    progress.flush();
+    const evaluationData = evaluationView(data, source);
+    const sets = evaluationSets(evaluationData);
     const knn = config.evaluation.knn.enabled;
     const run: PretextRun = {
       config,
@@ -169,7 +191,14 @@ async function trainAndEvaluate(
       model: trained,
       signal,
       metrics,
-      report,
+      report: (p) => {
+        // The first step's loss, before any update: what a transferred trunk starts from
+        // (a fresh rotation head starts at ln 4 = 1.386). Progress is throttled; this is not.
+        if (!resume && p.phase === 'pretext' && p.stage === 0 && p.epoch === 1 && p.step === 1) {
+          metrics.append(0, 0, 1, { [FIRST_STEP_LOSS]: p.loss });
+        }
+        report(p);
+      },
       resume,
       afterEpoch: knn
         ? async (alpha) => ({
@@ -190,7 +219,7 @@ async function trainAndEvaluate(
     const result = await runStageLoop(run, method.task(config, data, trained));
     if (result.status === 'completed') {
       const lastStage = config.pretext.scales.length;
-      const downstream = await evaluateDownstream(trained, data, sets, {
+      const downstream = await evaluateDownstream(trained, evaluationData, sets, {
         signal,
         onStatus: (message, task) =>
           report({ ...statusProgress(config, 'evaluating', message), evaluationTask: task }),

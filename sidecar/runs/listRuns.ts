@@ -27,6 +27,8 @@ export function describeRuns(runsDir: string): RunInfo[] {
         latestCheckpoint: summary?.latestCheckpoint
           ? join(runDir, summary.latestCheckpoint)
           : undefined,
+        lineage: summary?.lineage,
+        sources: summary?.sources,
       });
     } catch {
       // A folder being created right now, or not a run: leave it out of the list.

@@ -9,7 +9,7 @@ import { loadOptionsFor } from '../data/loadOptions';
 import { readFileSync } from 'node:fs';
 import { budgetNotes, checkBatchSize, checkPerClass } from '../data/budgets';
 import { DataError } from '../data/errors';
-import { selectSubset } from '../data/subset';
+import { excludeIndices, selectSubset } from '../data/subset';
 import { parseSubset, type SubsetRecord } from '../data/subsetFile';
 import type { InputMode, ScaleNetConfig } from '../protocol';
 import { applyInputMode, HarrisCache, hybridPicksHarris } from '../transforms/inputMode';
@@ -70,13 +70,15 @@ function chooseSubset(
     return parseSubset(text, reuse, train, test);
   }
   const everything = data.limit === undefined && data.perClass === undefined;
-  const indices = everything
+  const chosen = everything
     ? Int32Array.from({ length: train.count }, (_, i) => i)
     : selectSubset(train.labels, { limit: data.limit, perClass: data.perClass, seed });
   const heldOut = selectSubset(test.labels, {
     limit: Math.min(pretext.heldOut, test.count),
     seed: deriveSeed(seed, 1),
   });
+  // A pool has no test split: its held-out images come out of the pool, not the training set.
+  const indices = train === test ? excludeIndices(chosen, heldOut) : chosen;
   return {
     version: 1,
     dataset: train.name,
@@ -104,10 +106,14 @@ export async function loadPreparedData(
   configFile = '(config)',
 ): Promise<PreparedData> {
   const { data, pretext } = config;
-  const [train, test] = await Promise.all([
-    loadDataset(data, configDir, 'train', loadOptionsFor(data)),
-    loadDataset(data, configDir, 'test', loadOptionsFor(data)),
-  ]);
+  // An unlabelled pool is one set: loaded once, its held-out images taken from it.
+  const [train, test] =
+    data.dataset === 'pool'
+      ? await loadDataset(data, configDir, 'train', loadOptionsFor(data)).then((p) => [p, p])
+      : await Promise.all([
+          loadDataset(data, configDir, 'train', loadOptionsFor(data)),
+          loadDataset(data, configDir, 'test', loadOptionsFor(data)),
+        ]);
   if (!reuse) checkPerClass(data.perClass, train, configFile);
   const subset = chooseSubset(config, train, test, reuse);
   const trainIndices = Int32Array.from(subset.indices);
@@ -115,7 +121,8 @@ export async function loadPreparedData(
   checkBatchSize(pretext.batchSize, trainIndices.length, config, configFile);
   return {
     config,
-    notes: budgetNotes(config, train, test),
+    // A separate labelled set (evaluation.data) has its label budgets noted once loaded.
+    notes: budgetNotes(config, train, test, config.evaluation.data ? null : train),
     subset,
     train,
     test,

@@ -265,6 +265,13 @@ describe('ScaleNet in a real VS Code (packaged .vsix in code-server)', () => {
     const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Train' });
     await lens.first().waitFor();
     await lens.first().click();
+    // The config has a schema error, so Train asks first (issue 13 item 13) ...
+    const ask = page.locator('.notification-toast', { hasText: /has \d+ problems?; the first/ });
+    await ask.waitFor({ timeout: 30_000 });
+    await workbench.screenshot('broken-train-asks');
+    assert.match(await ask.innerText(), /e2e-broken has \d+ problems?; the first, on line \d+:/);
+    await ask.locator('a.monaco-button', { hasText: 'Train Anyway' }).click();
+    // ... and trained anyway, the sidecar refuses it with the field and the fix.
     const toast = page.locator('.notification-toast', { hasText: 'data.inputMode' });
     await toast.waitFor({ timeout: 60_000 });
     await workbench.screenshot('broken-train-refused');

@@ -14,6 +14,7 @@ import {
   budgetNotes,
   checkBatchSize,
   checkPerClass,
+  labelBudgetNotes,
   labelBudgets,
 } from '../../sidecar/data/budgets';
 import { DataError } from '../../sidecar/data/errors';
@@ -150,6 +151,16 @@ void test('limit, heldOut and label budgets beyond the data are clamped, noted, 
     'evaluation.finetune.labels 100000 is more than the 600 labelled training images: using all 600 (reported as finetune@600)',
     'evaluation.linear.labels 5000 is more than the 600 labelled training images: using all 600 (reported as linear@600)',
     'evaluation.linear.labels 9000 is more than the 600 labelled training images: using all 600 (reported as linear@600)',
+  ]);
+  // A separate labelled set (evaluation.data): label budgets left to that set's own count.
+  assert.deepEqual(budgetNotes(config, train, test, null), [
+    'data.limit 100000 is more than the 600 training images: using all 600',
+    'pretext.heldOut 500 is more than the 90 test images: using all 90',
+  ]);
+  assert.deepEqual(labelBudgetNotes(config, test), [
+    'evaluation.finetune.labels 100000 is more than the 90 labelled training images: using all 90 (reported as finetune@90)',
+    'evaluation.linear.labels 5000 is more than the 90 labelled training images: using all 90 (reported as linear@90)',
+    'evaluation.linear.labels 9000 is more than the 90 labelled training images: using all 90 (reported as linear@90)',
   ]);
   assert.deepEqual(labelBudgets([60, 100000], 600), [60, 600]);
   assert.deepEqual(labelBudgets([5000, 9000], 600), [600], 'two budgets that clamp alike run once');

@@ -35,7 +35,7 @@ let extension: ExtensionModule;
 /** Loaded after fake.install(), like everything that imports `vscode`. */
 let runActiveKey: string;
 
-const LOOK_LENSES = ['Preview inputs', 'Attention maps', 'Compare runs'];
+const LOOK_LENSES = ['Preview inputs', 'Attention maps', 'Representation map', 'Compare runs'];
 
 function lensCommands(): (string | undefined)[] {
   return fake.state.codeLensProviders
@@ -96,6 +96,7 @@ void describe('extension (stand-in vscode, real fixture sidecar)', () => {
       'scalenet.train',
       'scalenet.previewHarris',
       'scalenet.openAttentionMaps',
+      'scalenet.showRepresentationMap',
       'scalenet.compareRuns',
     ]);
   });
@@ -140,6 +141,7 @@ void describe('extension (stand-in vscode, real fixture sidecar)', () => {
       'onWebviewPanel:scalenet.lossCurves',
       'onWebviewPanel:scalenet.harrisPreview',
       'onWebviewPanel:scalenet.attentionMaps',
+      'onWebviewPanel:scalenet.representationMap',
     ]);
     assert.deepEqual(manifest.extensionKind, ['workspace']);
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
@@ -192,6 +194,7 @@ void describe('extension (stand-in vscode, real fixture sidecar)', () => {
       'scalenet.train',
       'scalenet.previewHarris',
       'scalenet.openAttentionMaps',
+      'scalenet.showRepresentationMap',
       'scalenet.compareRuns',
     ]);
     assert.equal(fake.state.statusBar.text, '$(circuit-board) ScaleNet: Fixture CPU');

@@ -13,11 +13,15 @@ import type {
   HarrisChannel,
   HostWire,
   LossCurvesChannel,
+  RepresentationMapChannel,
 } from '../../webview/protocol';
 
-/** What a panel host may send to any of the three webviews (replies included). */
+/** What a panel host may send to any of the four webviews (replies included). */
 export type HostMessage =
-  HostWire<LossCurvesChannel> | HostWire<HarrisChannel> | HostWire<AttentionChannel>;
+  | HostWire<LossCurvesChannel>
+  | HostWire<HarrisChannel>
+  | HostWire<AttentionChannel>
+  | HostWire<RepresentationMapChannel>;
 
 export const ROOT = resolve(__dirname, '../..');
 export const ARTIFACTS = join(ROOT, 'test/e2e/artifacts/webview');

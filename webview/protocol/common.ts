@@ -6,7 +6,7 @@
  */
 import type { CancelMessage, ReplyMessage, RequestMap, RequestMessage } from './requests';
 
-export type PanelKind = 'lossCurves' | 'harrisPreview' | 'attentionMaps';
+export type PanelKind = 'lossCurves' | 'harrisPreview' | 'attentionMaps' | 'representationMap';
 
 /** Host → webview: where an export or write-back went, or why not. */
 export interface NoticeMessage {

@@ -12,16 +12,19 @@ export * from './requests';
 export * from './lossCurves';
 export * from './harrisPreview';
 export * from './attentionMaps';
+export * from './representationMap';
 
 import type { AttentionMapsState } from './attentionMaps';
 import type { HarrisPreviewState } from './harrisPreview';
 import type { LossCurvesState } from './lossCurves';
+import type { RepresentationMapState } from './representationMap';
 
 /** Any panel's saved state (vscode.setState; given back by the serializer on reload). */
 export type PanelState =
   | { panel: 'lossCurves'; state: LossCurvesState }
   | { panel: 'harrisPreview'; state: HarrisPreviewState }
-  | { panel: 'attentionMaps'; state: AttentionMapsState };
+  | { panel: 'attentionMaps'; state: AttentionMapsState }
+  | { panel: 'representationMap'; state: RepresentationMapState };
 
 /** The default of a switch over a union: compiles only when every case is handled. */
 export function assertNever(value: never): never {

@@ -7,6 +7,7 @@
 import { parseTree, type ParseError } from 'jsonc-parser';
 import { METHOD_CONFIG_RULES } from './methods';
 import { CHAIN_RULES, COMMON_RULES } from './rules';
+import { checkSources } from './sources';
 import { contextOf, treeOf, type ConfigProblem, type Node, type RuleEnvironment } from './tree';
 
 export { MAX_CONFIG_DEPTH, nestingDepth, parseConfigText, type ParsedConfig } from './parse';
@@ -19,6 +20,7 @@ export function checkConfigTree(root: Node, env?: RuleEnvironment): ConfigProble
   const { context, problems } = contextOf(root, env);
   const methodRules = METHOD_CONFIG_RULES[context.method]?.rules ?? [];
   for (const rule of [...CHAIN_RULES, ...methodRules, ...COMMON_RULES]) rule(context);
+  checkSources(context);
   return problems;
 }
 

@@ -136,7 +136,11 @@ export const checkModel: ConfigRule = ({ node, add }) => {
 
 /** A budget above the training set cannot be met: the sidecar would use every image. */
 export const checkLabelBudgets: ConfigRule = ({ node, add }) => {
-  const dataset = stringAt(node(['data', 'dataset'])) ?? 'embedded';
+  // The labelled set is evaluation.data when there is one, else the pretext source.
+  const dataset =
+    stringAt(node(['evaluation', 'data', 'dataset'])) ??
+    stringAt(node(['data', 'dataset'])) ??
+    'embedded';
   const available = KNOWN_TRAIN_IMAGES[dataset];
   if (available === undefined) return;
   for (const evaluation of ['finetune', 'linear']) {
