@@ -246,6 +246,8 @@ describe('What a new user hits (issue 13) in a real VS Code', () => {
     const summary = readSummary(join(sandbox.workspace, 'runs-own', own[0]));
     assert.equal(summary?.status, 'completed');
     assert.ok(summary?.latestCheckpoint, 'a checkpoint');
+    // What test 10 relies on: a trained workspace has a sidecar that sidecarsOf finds.
+    assert.ok(sidecarsOf(sandbox.home).length > 0, 'the sidecar of this run is found');
     passed = true;
   });
 
@@ -355,3 +357,70 @@ describe('What a new user hits (issue 13) in a real VS Code', () => {
     passed = true;
   });
 });
+
+describe('10: restricted mode (workspace trust on, the folder not trusted)', () => {
+  /** @type {import('./harness/sandbox.mjs').Sandbox} */ let sandbox;
+  /** @type {import('./harness/codeServer.mjs').CodeServer | undefined} */ let server;
+  /** @type {import('./harness/workbench.mjs').Workbench} */ let workbench;
+
+  before(async () => {
+    sandbox = createSandbox('untrusted', { workspaceTrust: true });
+    installExtension(sandbox, packagedVsix());
+    server = await startCodeServer(sandbox, { workspaceTrust: true });
+    workbench = await openWorkbench(server.origin, sandbox.workspace, { label: 'untrusted' });
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await server?.stop();
+    sandbox?.remove();
+  });
+
+  it('"Preview Harris Images" says it runs only in trusted workspaces and opens nothing', async () => {
+    const { page } = workbench;
+    // VS Code asks about the folder first; the user does not trust it.
+    const dontTrust = page.locator('.monaco-dialog-box .monaco-button', {
+      hasText: "No, I don't trust the authors",
+    });
+    await dontTrust.waitFor({ timeout: 60_000 });
+    await workbench.screenshot('trust-prompt');
+    await dontTrust.click();
+    await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first().waitFor();
+    await openFile(page, 'tiny.scalenet.json');
+    await runCommand(page, 'ScaleNet: Preview Harris Images');
+    const toast = page.locator('.notification-toast', { hasText: 'only in trusted workspaces' });
+    try {
+      await toast.waitFor({ timeout: 30_000 });
+    } finally {
+      await workbench.screenshot('harris-refused');
+    }
+    assert.match(await toast.innerText(), /ScaleNet previews images only in trusted workspaces/);
+    assert.equal(
+      await page.locator('.tabs-container .tab', { hasText: 'Harris' }).count(),
+      0,
+      'no Harris panel',
+    );
+    assert.deepEqual(sidecarsOf(sandbox.home), [], 'no sidecar started, so nothing was read');
+  });
+});
+
+/**
+ * Command lines of the ScaleNet sidecars started from the code-server whose HOME is
+ * `home` (only its processes have that HOME).
+ * @param {string} home
+ */
+function sidecarsOf(home) {
+  /** @type {string[]} */
+  const found = [];
+  for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`HOME=${home}`))
+        continue;
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'latin1').replace(/\0/g, ' ');
+      if (/sidecar/i.test(cmdline)) found.push(cmdline.trim());
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return found;
+}
