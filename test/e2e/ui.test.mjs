@@ -262,6 +262,9 @@ describe('ScaleNet in a real VS Code (packaged .vsix in code-server)', () => {
 
   it('"▶ Train" on the broken config: a located error with Open Config, and no run', async () => {
     await runCommand(page, 'View: Hide Panel');
+    // Train opened the loss curves beside the config, so another group may hold a config
+    // with its own Train lens: one group again, or the first lens may be that one.
+    await runCommand(page, 'View: Close All Editors');
     await openFile(page, 'broken.scalenet.json');
     const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: 'Train' });
     await lens.first().waitFor();
