@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The e2e suites (host.test.mjs, ui.test.mjs) when test/e2e is installed; a clear
+# The e2e suites (host, ui, panels, trust) when test/e2e is installed; a clear
 # "skipped" line when it is not, unless SCALENET_E2E_REQUIRED=1 (CI), which makes a
 # missing install a failure instead. Packages the extension once for both suites.
 set -uo pipefail
@@ -30,7 +30,7 @@ export SCALENET_E2E_VSIX="$root/scalenet.vsix"
 
 cd "$here"
 # The webview panels in plain Chromium (test/webview) use the same browser install.
-node --import tsx --test --test-concurrency=1 host.test.mjs ui.test.mjs panels.test.mjs ../webview/*.test.ts
+node --import tsx --test --test-concurrency=1 host.test.mjs ui.test.mjs panels.test.mjs trust.test.mjs ../webview/*.test.ts
 status=$?
 echo "e2e: $([ $status -eq 0 ] && echo passed || echo FAILED) in $(($(date +%s) - start)) s (screenshots in test/e2e/artifacts/)"
 exit $status

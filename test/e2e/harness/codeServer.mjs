@@ -51,8 +51,17 @@ export function installExtension(sandbox, vsix) {
  * @property {() => Promise<void>} stop
  */
 
-/** @param {import('./sandbox.mjs').Sandbox} sandbox @returns {Promise<CodeServer>} */
-export async function startCodeServer(sandbox, { timeoutMs = 60_000 } = {}) {
+/**
+ * @param {import('./sandbox.mjs').Sandbox} sandbox
+ * @param {{ timeoutMs?: number, workspaceTrust?: boolean }} [options] workspaceTrust: keep
+ *   VS Code's workspace trust on (restricted mode exists only then); off by default, so
+ *   that no trust prompt stands in the tests' way
+ * @returns {Promise<CodeServer>}
+ */
+export async function startCodeServer(
+  sandbox,
+  { timeoutMs = 60_000, workspaceTrust = false } = {},
+) {
   const child = spawn(
     process.execPath,
     [
@@ -63,7 +72,7 @@ export async function startCodeServer(sandbox, { timeoutMs = 60_000 } = {}) {
       'none',
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--ignore-last-opened',
       ...commonArgs(sandbox),

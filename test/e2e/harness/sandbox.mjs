@@ -61,8 +61,13 @@ export const SETTINGS = {
  * @property {() => void} remove
  */
 
-/** @param {string} label @returns {Sandbox} */
-export function createSandbox(label) {
+/**
+ * @param {string} label
+ * @param {{ workspaceTrust?: boolean }} [options] workspaceTrust: VS Code asks whether to
+ *   trust the folder (see startCodeServer)
+ * @returns {Sandbox}
+ */
+export function createSandbox(label, { workspaceTrust = false } = {}) {
   const root = mkdtempSync(join(tmpdir(), `scalenet-e2e-${label}-`));
   /** @param {string[]} parts */
   const dir = (...parts) => {
@@ -76,7 +81,8 @@ export function createSandbox(label) {
   const workspace = dir('workspace');
   const configFile = join(root, 'code-server.yaml');
   writeFileSync(configFile, 'auth: none\ncert: false\n');
-  writeFileSync(join(dir('user-data', 'User'), 'settings.json'), JSON.stringify(SETTINGS, null, 2));
+  const settings = { ...SETTINGS, 'security.workspace.trust.enabled': workspaceTrust };
+  writeFileSync(join(dir('user-data', 'User'), 'settings.json'), JSON.stringify(settings, null, 2));
   writeJson(join(workspace, 'tiny.scalenet.json'), TINY_CONFIG);
   writeJson(join(workspace, 'long.scalenet.json'), LONG_CONFIG);
   writeFileSync(join(workspace, 'broken.scalenet.json'), BROKEN_CONFIG_TEXT);

@@ -104,7 +104,12 @@ async function openPalette(page, text) {
   await focusWorkbench(page);
   const widget = page.locator('.quick-input-widget');
   await page.keyboard.press('F1');
-  await widget.waitFor({ state: 'visible' });
+  // A webview panel that took the focus (the loss curves open by themselves on Train)
+  // keeps F1 from the workbench; the title bar's command center opens the same widget.
+  await widget.waitFor({ state: 'visible', timeout: 3_000 }).catch(async () => {
+    await page.locator('.command-center .command-center-center').first().click();
+    await widget.waitFor({ state: 'visible' });
+  });
   await widget.locator('input').fill(`>${text}`);
   return widget;
 }
