@@ -27,10 +27,12 @@ export class LossCurvesPanel extends PanelHost<LossCurvesChannel> {
   }
 
   static create(services: PanelServices, runDirs: string[]): LossCurvesPanel {
+    // Beside the config without taking the keyboard: it also opens by itself when a run
+    // starts (scalenet.showLossCurvesOnTrain), and the user is typing in the editor then.
     const panel = vscode.window.createWebviewPanel(
       LOSS_CURVES_VIEW,
       'ScaleNet: Loss Curves',
-      vscode.ViewColumn.Beside,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       webviewOptions(services.extensionUri),
     );
     return new LossCurvesPanel(panel, services, {
