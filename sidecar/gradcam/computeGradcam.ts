@@ -5,6 +5,7 @@
  */
 import { throwIfCancelled, type Cancellable } from '../util/cancellation';
 import * as tf from '@tensorflow/tfjs';
+import { labelledSplit } from '../export/labelledSplits';
 import { ParamsError } from '../inspect/errors';
 import { encodePngBase64 } from '../inspect/png';
 import type {
@@ -155,7 +156,13 @@ export async function computeGradcam(
       params.targetClass !== undefined
         ? classTarget(params.targetClass, classNames)
         : checked.target;
-    const sources: SourceImage[] = await sourceImages(params.images, run.config);
+    // A classifier learned the labelled set (evaluation.data when the pretext source was an
+    // unlabelled pool): its images, labels and class names are that set's, as model/predict's.
+    const sources: SourceImage[] = await sourceImages(
+      params.images,
+      run.config,
+      classifier ? (split) => labelledSplit(run.runDir, run.config, split) : undefined,
+    );
     const shown = sources.map((s) => shownImage(s.raster, run.config, run.size));
     const rotation = target.kind === 'rotation' ? target.rotation : 0;
     const plane = run.size * run.size;

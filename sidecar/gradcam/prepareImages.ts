@@ -12,7 +12,7 @@ import type { ImageDataset } from '../data/dataset';
 import { ParamsError } from '../inspect/errors';
 import type { Raster } from '../inspect/png';
 import { loadSplit, rasterAt, readImageFile } from '../inspect/source';
-import type { GradcamImages, ScaleNetConfig } from '../protocol';
+import type { DatasetSplit, GradcamImages, ScaleNetConfig } from '../protocol';
 import { gray8 } from '../transforms/gray';
 import { applyInputMode, HarrisCache } from '../transforms/inputMode';
 import { resizeToBytes } from '../transforms/resize';
@@ -77,16 +77,21 @@ async function decodePngBase64(base64: string, name: string): Promise<Raster> {
   return { data: decoded.data, height: decoded.height, width: decoded.width, channels: 3 };
 }
 
+/** Where a run's own dataset images come from (its pretext source unless told otherwise). */
+export type RunSplitLoader = (split: DatasetSplit) => Promise<ImageDataset>;
+
 /** The images a request names, at their own size. */
 export async function sourceImages(
   images: GradcamImages,
   runConfig: ScaleNetConfig,
+  runSplit: RunSplitLoader = (split) => loadSplit(runConfig, split),
 ): Promise<SourceImage[]> {
   switch (images.kind) {
     case 'dataset': {
-      const config = images.configPath ? await loadConfigFileAsync(images.configPath) : runConfig;
       const split = images.split ?? 'test';
-      const ds = await loadSplit(config, split);
+      const ds = images.configPath
+        ? await loadSplit(await loadConfigFileAsync(images.configPath), split)
+        : await runSplit(split);
       if (images.indices.length > MAX_IMAGES)
         throw new ParamsError(`at most ${MAX_IMAGES} images at a time`);
       return images.indices.map((index) => {

@@ -10,6 +10,7 @@ import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ResponseError } from 'vscode-jsonrpc/node';
 import {
+  GradcamComputeRequest,
   ModelEmbedRequest,
   ModelMapRequest,
   ModelPredictRequest,
@@ -166,6 +167,43 @@ describe('pretext on an unlabelled pool, evaluation on a labelled folder, transf
     );
     // Red and blue are far apart in any features: the last stage's neighbours agree.
     assert.ok(map.stages[1].knnAccuracy >= 0.75, `kNN ${map.stages[1].knnAccuracy}`);
+  });
+
+  it('explains the classifier on the labelled test images, not the pool (gradcam/compute)', async () => {
+    const explained = await sidecar.connection.sendRequest(GradcamComputeRequest.type, {
+      runDir: poolRun,
+      images: { kind: 'dataset', indices: [0, 1, 2, 11], split: 'test' },
+      stages: ['stage2'],
+      model: 'classifier',
+    });
+    assert.deepEqual(explained.classNames, ['blue', 'red']);
+    assert.equal(explained.labels, 28);
+    // The seeded split's test images, as model/predict reads them: labels and class names known.
+    const split = readJson<{ test: number[] }>(join(poolRun, 'evaluation-split.json'));
+    assert.equal(split.test.length, 12);
+    assert.deepEqual(
+      explained.images.map((image) => image.index),
+      [0, 1, 2, 11],
+    );
+    for (const image of explained.images) {
+      assert.ok(image.label === 0 || image.label === 1, `label ${image.label}`);
+      assert.equal(image.className, ['blue', 'red'][image.label]);
+      assert.equal(image.width, SIZE);
+      assert.equal(image.maps.length, 1);
+    }
+    // Red and blue are easy: the fine-tuned head names the class of most of them.
+    const right = explained.images.filter((image) => image.predicted.index === image.label);
+    assert.ok(right.length >= 3, `${right.length} of 4 predicted right`);
+    // Index 12 would be a pool image; the labelled test split holds 12 (0-11).
+    await assert.rejects(
+      sidecar.connection.sendRequest(GradcamComputeRequest.type, {
+        runDir: poolRun,
+        images: { kind: 'dataset', indices: [12], split: 'test' },
+        stages: ['stage2'],
+        model: 'classifier',
+      }),
+      /index 12 is outside the test split \(0-11\)/,
+    );
   });
 
   it('starts a run from another run’s trunk: lower first-step loss, lineage recorded', async () => {
