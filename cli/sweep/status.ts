@@ -7,6 +7,7 @@
 import type { SweepManifest, VariantState, VariantStatus } from '../../sidecar/protocol/sweep';
 import { slurmStates } from './slurm';
 import { readRunSummary, readTask } from './taskState';
+import { isProcessAlive } from '../../sidecar/protocol/runStore';
 
 /** Slurm's state words (squeue/scontrol/sacct) → the sweep's states. */
 export function fromSlurmState(state: string): VariantState {
@@ -73,7 +74,12 @@ export function sweepStatus(
     return {
       index: variant.index,
       name: variant.name,
-      state: joinState(summary?.status, slurmState, submitted, !jobId && isAlive(summary?.pid)),
+      state: joinState(
+        summary?.status,
+        slurmState,
+        submitted,
+        !jobId && isProcessAlive(summary?.pid),
+      ),
       slurmState,
       jobId,
       runDir: task?.runDir,
@@ -89,16 +95,6 @@ export function slurmJobIds(manifest: SweepManifest): string[] {
       manifest.submissions.filter((s) => s.executor === 'slurm' && s.jobId).map((s) => s.jobId!),
     ),
   ];
-}
-
-function isAlive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** What a (re-)submission sends: everything not completed and not already queued or running. */

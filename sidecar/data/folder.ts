@@ -105,10 +105,10 @@ export async function loadImageFolder(
   };
 }
 
-async function decodeFile(file: string, opts: FolderOptions): Promise<RgbImage> {
-  let bytes: Buffer;
+/** An image file's bytes; a file that cannot be read is a DataError naming it. */
+export async function readImageBytes(file: string): Promise<Buffer> {
   try {
-    bytes = await readFile(file);
+    return await readFile(file);
   } catch (e) {
     throw new DataError(
       file,
@@ -116,5 +116,9 @@ async function decodeFile(file: string, opts: FolderOptions): Promise<RgbImage> 
       'Check the file permissions, or delete the file',
     );
   }
+}
+
+async function decodeFile(file: string, opts: FolderOptions): Promise<RgbImage> {
+  const bytes = await readImageBytes(file);
   return decodeImage(bytes, file, opts.maxImagePixels ?? MAX_IMAGE_PIXELS);
 }

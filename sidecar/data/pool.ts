@@ -10,11 +10,11 @@
  * decodes to identical bytes (the leak check compares them).
  */
 import { readdirSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { extname, join, relative } from 'node:path';
 import { resizeBilinear } from '../transforms/resize';
 import { decodeImage, MAX_IMAGE_PIXELS } from './decodeImage';
 import { DataError } from './errors';
+import { readImageBytes } from './folder';
 import type { ImageDataset } from './types';
 
 export interface PoolOptions {
@@ -71,16 +71,7 @@ export async function loadImagePool(root: string, opts: PoolOptions = {}): Promi
     const scratch = new Float32Array(plane);
     for (let i = next++; i < files.length; i = next++) {
       const file = files[i];
-      let bytes: Buffer;
-      try {
-        bytes = await readFile(file);
-      } catch (e) {
-        throw new DataError(
-          file,
-          `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
-          'Check the file permissions, or delete the file',
-        );
-      }
+      const bytes = await readImageBytes(file);
       const rgb = await decodeImage(bytes, file, opts.maxImagePixels ?? MAX_IMAGE_PIXELS);
       resizeBilinear(rgb.data, rgb.height, rgb.width, 3, size, size, scratch);
       const dst = pixels.subarray(i * plane, (i + 1) * plane);

@@ -18,7 +18,7 @@ import type { ExportedModel, ModelExportParams, ModelExportResult } from '../pro
 import type { ChannelStats } from '../transforms/standardize';
 import { writeDirAtomic, writeFileAtomic } from '../util/atomicWrite';
 import { listClassifiers, loadClassifier } from '../runs/classifierStore';
-import { labelledSplit } from './labelledSplits';
+import { labelledSplit } from '../gradcam/labelledSplits';
 import { evaluationStats, ensureParent, loadPretext } from './runModel';
 import { encodeSafetensors, type NamedTensor } from './safetensors';
 

@@ -14,7 +14,7 @@ import type { LabelledImages } from '../eval/types';
 import { resizeRaster, withChannels } from '../gradcam/prepareImages';
 import { ParamsError } from '../inspect/errors';
 import { readImageFile } from '../inspect/source';
-import { labelledSplit, labelledTrainIndices } from './labelledSplits';
+import { labelledSplit, labelledTrainIndices } from '../gradcam/labelledSplits';
 import type { ModelImages, ScaleNetConfig } from '../protocol';
 import { deriveSeed } from '../util/random';
 

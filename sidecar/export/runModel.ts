@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { DataError } from '../data/errors';
 import { checkpointDirOf, readRunConfigAbsolute } from '../gradcam/runContext';
-import { labelledTrainIndices } from './labelledSplits';
+import { labelledTrainIndices } from '../gradcam/labelledSplits';
 import { loadCheckpoint } from '../runs/checkpoint';
 import type { ScaleNetConfig } from '../protocol';
 import type { ImageDataset } from '../data/dataset';

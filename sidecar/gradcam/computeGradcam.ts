@@ -5,7 +5,7 @@
  */
 import { throwIfCancelled, type Cancellable } from '../util/cancellation';
 import * as tf from '@tensorflow/tfjs';
-import { labelledSplit } from '../export/labelledSplits';
+import { labelledSplit } from './labelledSplits';
 import { ParamsError } from '../inspect/errors';
 import { encodePngBase64 } from '../inspect/png';
 import type {

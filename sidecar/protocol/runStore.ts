@@ -85,3 +85,18 @@ export function hasOwnRunsDir(config: unknown): boolean {
   const own = (config as { runsDir?: unknown } | null)?.runsDir;
   return typeof own === 'string' && own.trim() !== '';
 }
+
+/**
+ * Whether the process that a summary or run.lock names still runs: a "running" run whose
+ * writer is gone was interrupted, and its lock may be taken over. EPERM means it exists
+ * but belongs to someone else.
+ */
+export function isProcessAlive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { RunInfo } from '../protocol';
 import { listRuns, readRunConfig, readSummary } from './runStore';
+import { isProcessAlive } from '../protocol/runStore';
 
 export function describeRuns(runsDir: string): RunInfo[] {
   const runs: RunInfo[] = [];
@@ -14,7 +15,7 @@ export function describeRuns(runsDir: string): RunInfo[] {
         runDir,
         name: config.name,
         status:
-          summary?.status === 'running' && !isAlive(summary.pid)
+          summary?.status === 'running' && !isProcessAlive(summary.pid)
             ? 'interrupted'
             : (summary?.status ?? 'unknown'),
         method: config.method,
@@ -35,15 +36,4 @@ export function describeRuns(runsDir: string): RunInfo[] {
     }
   }
   return runs;
-}
-
-function isAlive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

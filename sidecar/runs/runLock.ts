@@ -8,6 +8,7 @@
 import { hostname } from 'node:os';
 import { open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isProcessAlive } from '../protocol/runStore';
 
 export const LOCK_FILE = 'run.lock';
 /** Held only while a stale lock is replaced, so two takers cannot both replace it. */
@@ -52,16 +53,6 @@ export class RunInUseError extends Error {
 export interface RunLock {
   /** Removes the lock (only if it is still this process's). */
   release(): Promise<void>;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function readLock(file: string): Promise<LockContent | undefined> {
@@ -123,7 +114,7 @@ export async function acquireRunLock(
       continue;
     }
     // On another host the pid cannot be checked: only a person can say it is gone.
-    if (held && (held.host !== mine.host || isAlive(held.pid))) {
+    if (held && (held.host !== mine.host || isProcessAlive(held.pid))) {
       throw new RunInUseError(runDir, held.pid, held.host);
     }
     await takeOver(runDir, file, held, log);

@@ -5,7 +5,7 @@
  * through here, so predictions and features of a pool run are those of its labelled set.
  */
 import type { ImageDataset } from '../data/dataset';
-import { trainIndices } from '../gradcam/runContext';
+import { trainIndices } from './runContext';
 import { loadSplit } from '../inspect/source';
 import type { DatasetSplit, ScaleNetConfig } from '../protocol';
 import { loadLabelledSet } from '../train/evaluationSource';
