@@ -4,6 +4,7 @@
  * every running variant stops with a checkpoint and a re-run resumes it.
  */
 import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -21,6 +22,11 @@ export async function runLocal(
   onDone: (result: LocalResult) => void = () => undefined,
 ): Promise<{ results: LocalResult[]; interrupted: boolean }> {
   const queue = [...indices];
+  // The cores shared out: N libtorch runs of all cores each oversubscribe OpenMP and run
+  // several times slower than N runs of cores/N threads.
+  const threadsEach =
+    process.env.SCALENET_TORCH_THREADS ||
+    String(Math.max(1, Math.floor(availableParallelism() / Math.max(1, parallel))));
   const results: LocalResult[] = [];
   const children = new Set<ReturnType<typeof spawn>>();
   let interrupted = false;
@@ -37,6 +43,7 @@ export async function runLocal(
       const started = Date.now();
       const child = spawn(process.execPath, [cli, 'sweep', 'task', sweepDir, String(index)], {
         stdio: ['ignore', log, log],
+        env: { ...process.env, SCALENET_TORCH_THREADS: threadsEach },
       });
       children.add(child);
       const code = await new Promise<number>((done) =>
