@@ -21,6 +21,10 @@ if [ -n "$missing" ] || [ "$(id -u)" != 0 ]; then
   exit 0
 fi
 
+# The suite tests scheduling (arrays, scancel, time limits, resubmission), not speed: its
+# time-limit case is sized for the WebAssembly backend's speed, so it runs on wasm unless
+# told otherwise (on torch the "long" run ends before its limit).
+export SCALENET_BACKEND="${SCALENET_BACKEND:-wasm}"
 start=$(date +%s)
 test/slurm/cluster.sh start || { echo "slurm: FAILED: the test cluster did not start" >&2; exit 1; }
 node --import tsx --test --test-concurrency=1 test/slurm/*.test.ts
