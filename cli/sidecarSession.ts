@@ -4,6 +4,7 @@
  * --verbose, since tfjs prints freely to stdout.
  */
 import { join } from 'node:path';
+import type { RequestType } from 'vscode-jsonrpc';
 import {
   InitializeRequest,
   PROTOCOL_VERSION,
@@ -22,6 +23,8 @@ export interface Session extends SidecarProcess {
   info: InitializeResult;
   /** Rejects when the sidecar process exits, with its last word on why. */
   exited: Promise<never>;
+  /** A request's answer, or the exit's error when the sidecar dies before it answers. */
+  request<P, R, E>(type: RequestType<P, R, E>, params: P): Promise<R>;
   close(): Promise<void>;
 }
 
@@ -80,6 +83,7 @@ export async function openSession(options: {
     ...sidecar,
     info,
     exited,
+    request: (type, params) => Promise.race([sidecar.connection.sendRequest(type, params), exited]),
     async close() {
       // A dead sidecar answers nothing: a request written into its IPC pipe before the
       // pipe's close is noticed stays pending for ever. Waiting on it behind an unref()'d

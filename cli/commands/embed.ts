@@ -34,16 +34,13 @@ export async function embedCommand(
     const images = modelImagesOf(inputs, options);
     const out = resolve(options.out);
     session = await openSession(options);
-    const result = await Promise.race([
-      session.connection.sendRequest(ModelEmbedRequest.type, {
-        runDir: resolve(run),
-        checkpoint: options.checkpoint,
-        layer: layerOf(options.stage),
-        images,
-        outFile: out.toLowerCase().endsWith('.npy') ? out : `${out}.npy`,
-      }),
-      session.exited,
-    ]);
+    const result = await session.request(ModelEmbedRequest.type, {
+      runDir: resolve(run),
+      checkpoint: options.checkpoint,
+      layer: layerOf(options.stage),
+      images,
+      outFile: out.toLowerCase().endsWith('.npy') ? out : `${out}.npy`,
+    });
     console.log(
       `Wrote ${result.count} x ${result.dim} features (${result.layer}, ${result.labelled} labelled) to ${result.file} and ${result.csvFile} in ${result.elapsedMs.toFixed(0)} ms`,
     );

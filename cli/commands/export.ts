@@ -21,15 +21,12 @@ export async function exportCommand(run: string, options: ExportOptions): Promis
   try {
     const outDir = resolve(options.out ?? resolve(run, 'export'));
     session = await openSession(options);
-    const result = await Promise.race([
-      session.connection.sendRequest(ModelExportRequest.type, {
-        runDir: resolve(run),
-        checkpoint: options.checkpoint,
-        outDir,
-        classifiers: options.classifiers,
-      }),
-      session.exited,
-    ]);
+    const result = await session.request(ModelExportRequest.type, {
+      runDir: resolve(run),
+      checkpoint: options.checkpoint,
+      outDir,
+      classifiers: options.classifiers,
+    });
     for (const m of result.models) {
       console.log(
         `${m.name.padEnd(16)} ${m.inputShape.join('x')} -> ${m.outputShape.join('x')}, ${m.parameters} parameters: ${m.tfjs}, ${m.safetensors}, ${m.layers}`,

@@ -61,21 +61,18 @@ export function imagesOf(inputs: string[], split?: DatasetSplit): GradcamImages 
 }
 
 function compute(session: Session, run: string, options: GradcamOptions) {
-  return Promise.race([
-    session.connection.sendRequest(GradcamComputeRequest.type, {
-      runDir: resolve(run),
-      checkpoint: options.checkpoint,
-      images: imagesOf(options.images, options.split),
-      stages: options.stages ?? [],
-      method: options.method,
-      target: options.target,
-      scale: options.scale,
-      model: options.model,
-      labels: options.labels,
-      targetClass: options.class,
-    }),
-    session.exited,
-  ]);
+  return session.request(GradcamComputeRequest.type, {
+    runDir: resolve(run),
+    checkpoint: options.checkpoint,
+    images: imagesOf(options.images, options.split),
+    stages: options.stages ?? [],
+    method: options.method,
+    target: options.target,
+    scale: options.scale,
+    model: options.model,
+    labels: options.labels,
+    targetClass: options.class,
+  });
 }
 
 /** The overlays and cams.json of one run into `dir`. */

@@ -92,16 +92,13 @@ export async function harrisCommand(inputs: string[], options: HarrisOptions): P
   if (options.threshold !== undefined) harris.threshold = options.threshold;
   const session = await openSession(options);
   try {
-    const result = await Promise.race([
-      session.connection.sendRequest(HarrisPreviewRequest.type, {
-        source: sourceOf(inputs),
-        count: options.count,
-        split: options.split,
-        harris,
-        scales: options.scales ?? [1],
-      }),
-      session.exited,
-    ]);
+    const result = await session.request(HarrisPreviewRequest.type, {
+      source: sourceOf(inputs),
+      count: options.count,
+      split: options.split,
+      harris,
+      scales: options.scales ?? [1],
+    });
     const dir = ensureDir(resolve(options.out));
     const names = namesOf(result);
     const images = result.images.map((img, i) =>

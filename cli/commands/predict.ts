@@ -25,15 +25,12 @@ export async function predictCommand(
   try {
     const images = modelImagesOf(inputs, options);
     session = await openSession(options);
-    const result = await Promise.race([
-      session.connection.sendRequest(ModelPredictRequest.type, {
-        runDir: resolve(run),
-        labels: options.labels,
-        images,
-        outFile: resolve(options.out),
-      }),
-      session.exited,
-    ]);
+    const result = await session.request(ModelPredictRequest.type, {
+      runDir: resolve(run),
+      labels: options.labels,
+      images,
+      outFile: resolve(options.out),
+    });
     const counts = result.classNames
       .map((name, k) => `${name} ${result.predictedCounts[k]}`)
       .join(', ');

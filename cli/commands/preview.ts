@@ -21,14 +21,11 @@ export interface PreviewOptions {
 export async function previewCommand(config: string, options: PreviewOptions): Promise<number> {
   const session = await openSession(options);
   try {
-    const result = await Promise.race([
-      session.connection.sendRequest(DataPreviewRequest.type, {
-        configPath: resolve(config),
-        count: options.count,
-        zoom: options.zoom,
-      }),
-      session.exited,
-    ]);
+    const result = await session.request(DataPreviewRequest.type, {
+      configPath: resolve(config),
+      count: options.count,
+      zoom: options.zoom,
+    });
     const dir = ensureDir(resolve(options.out));
     writeBase64(dir, 'preview.png', result.png);
     const layout = { ...result, png: undefined };
