@@ -6,6 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SweepManifest, SweepValue } from '../../sidecar/protocol/sweep';
+import { isEpochRecord, parseMetricsLog } from '../../sidecar/protocol/metricsLog';
+import { METRICS_FILE } from '../../sidecar/protocol/runStore';
 import { readManifest } from '../sweep/sweepFolder';
 import { readRunSummary, readTask } from '../sweep/taskState';
 
@@ -116,21 +118,13 @@ export function isBaseline(run: ReportRun, baseline: Record<string, SweepValue>)
 
 /** Per-epoch curves of one metric, from metrics.jsonl: epoch (counted across stages) → value. */
 export function learningCurve(runDir: string, metric: string): { epoch: number; value: number }[] {
-  const file = join(runDir, 'metrics.jsonl');
+  const file = join(runDir, METRICS_FILE);
   if (!existsSync(file)) return [];
-  const points: { stage: number; epoch: number; value: number }[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const r = JSON.parse(line) as { stage: number; epoch: number; metric: string; value: number };
-      if (r.metric === metric) points.push({ stage: r.stage, epoch: r.epoch, value: r.value });
-    } catch {
-      // A torn last line of a killed run.
-    }
-  }
-  // Resumed runs may log an epoch twice: the later line wins. Epochs run on across stages.
-  const byKey = new Map<string, { stage: number; epoch: number; value: number }>();
-  for (const p of points) byKey.set(`${p.stage}:${p.epoch}`, p);
-  const sorted = [...byKey.values()].sort((a, b) => a.stage - b.stage || a.epoch - b.epoch);
-  return sorted.map((p, i) => ({ epoch: i + 1, value: p.value }));
+  // One record per key (a resumed run's redone epochs read once); per-step records left out.
+  const points = parseMetricsLog(readFileSync(file, 'utf8')).filter(
+    (r) => r.metric === metric && isEpochRecord(r),
+  );
+  // Epochs run on across stages.
+  points.sort((a, b) => a.stage - b.stage || a.epoch - b.epoch);
+  return points.map((p, i) => ({ epoch: i + 1, value: p.value }));
 }

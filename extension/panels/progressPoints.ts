@@ -1,9 +1,11 @@
 /**
  * `run/progress` → loss-curve points (no vscode import, so it is unit-tested). Progress
- * carries running means over the epoch so far; at an epoch's end they equal the lines
- * metrics.jsonl gets, so live points continue the history's curves.
+ * carries running means over the epoch so far; metrics.jsonl keeps the same values for
+ * every report the sidecar sent (its per-step records) and at each epoch's end, so a
+ * reopened chart replays the live one.
  */
 import type { RunProgressParams } from '../../sidecar/protocol';
+import { stepPosition } from '../../sidecar/protocol/metricsLog';
 import type { MetricPoint, StageLength } from '../../webview/protocol';
 
 /** The chart points of one progress report (none while loading or checkpointing). */
@@ -18,12 +20,7 @@ export function progressPoints(
     scale: p.scale,
   };
   if (p.phase !== 'pretext' || p.stepsPerEpoch === 0) return { points: [], stage };
-  const at = {
-    stage: p.stage,
-    step: (p.epoch - 1) * p.stepsPerEpoch + p.step,
-    epoch: p.epoch - 1 + p.step / p.stepsPerEpoch,
-    time: now,
-  };
+  const at = { stage: p.stage, ...stepPosition(p), time: now };
   const values: Record<string, number> = {
     'pretext/loss': p.loss,
     'pretext/train_accuracy': p.accuracy,

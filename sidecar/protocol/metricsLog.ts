@@ -7,9 +7,34 @@
  * two writes, must still read as one curve). Pure: no file system, no dependencies.
  */
 
+import type { RunProgressParams } from './index';
 import type { MetricRecord } from './runRecords';
 
 export type { MetricRecord };
+
+/**
+ * Where a pretext progress report sits on a stage's axes: `step` counts steps since the
+ * stage began, `epoch` the epochs done (fractional inside an epoch). An epoch's end is
+ * (epoch e, step e * stepsPerEpoch), the key of its epoch record; a report inside an
+ * epoch has a fractional epoch, so its per-step record never shares a key with one.
+ */
+export function stepPosition(p: Pick<RunProgressParams, 'epoch' | 'step' | 'stepsPerEpoch'>): {
+  epoch: number;
+  step: number;
+} {
+  return {
+    step: (p.epoch - 1) * p.stepsPerEpoch + p.step,
+    epoch: p.epoch - 1 + p.step / p.stepsPerEpoch,
+  };
+}
+
+/**
+ * Whether a record is an epoch's (or an evaluation's) rather than a per-step record of
+ * the running means inside an epoch: readers that want one value per epoch keep these.
+ */
+export function isEpochRecord(r: Pick<MetricRecord, 'epoch'>): boolean {
+  return Number.isInteger(r.epoch);
+}
 
 /** The identity of a record: a later record with the same key replaces it. */
 export function metricKey(r: Pick<MetricRecord, 'stage' | 'epoch' | 'step' | 'metric'>): string {

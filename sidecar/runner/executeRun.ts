@@ -38,6 +38,7 @@ import { reportDataNotes } from '../runs/dataNotes';
 import { labelBudgetNotes } from '../data/budgets';
 import { throttleLatest } from '../util/throttle';
 import { describeSources } from '../protocol/dataSources';
+import { stepPosition } from '../protocol/metricsLog';
 import { evaluationView, loadEvaluationSource, sourcesRecord } from '../train/evaluationSource';
 import { initFromRun } from './transfer';
 
@@ -87,9 +88,15 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
     error: undefined,
   });
 
-  const progress = throttleLatest(options.onProgress, PROGRESS_INTERVAL_MS);
+  // Each pretext report the charts get is also a per-step record of metrics.jsonl, so a
+  // reopened chart replays what the live one drew (set once the log is open).
+  const sent: SentReports = {};
+  const progress = throttleLatest((p: Omit<RunProgressParams, 'runId'>) => {
+    if (sent.metrics) logStepRecord(sent.metrics, p);
+    options.onProgress(p);
+  }, PROGRESS_INTERVAL_MS);
   try {
-    const result = await trainAndEvaluate(options, summary, saveSummary, progress);
+    const result = await trainAndEvaluate(options, summary, saveSummary, progress, sent);
     progress.flush();
     saveSummary({ status: result.status, metrics: result.metrics });
     return {
@@ -117,12 +124,32 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
 
 type Progress = ReturnType<typeof throttleLatest<Omit<RunProgressParams, 'runId'>>>;
 
+/** Where the reports sent to clients are logged once metrics.jsonl is open. */
+interface SentReports {
+  metrics?: MetricsLog;
+}
+
+/**
+ * The running means of a report inside a pretext epoch, as metrics.jsonl's per-step
+ * record (stepPosition: a fractional epoch). An epoch's last step is left out: the
+ * epoch's own record, with the same values, takes that place.
+ */
+function logStepRecord(metrics: MetricsLog, p: Omit<RunProgressParams, 'runId'>): void {
+  if (p.phase !== 'pretext' || p.stepsPerEpoch === 0 || p.step >= p.stepsPerEpoch) return;
+  const { epoch, step } = stepPosition(p);
+  metrics.appendStep(p.stage, epoch, step, {
+    'pretext/loss': p.loss,
+    'pretext/train_accuracy': p.accuracy,
+  });
+}
+
 /** Data, model, the method's stage chain and the downstream evaluation of one run. */
 async function trainAndEvaluate(
   options: ExecuteRunOptions,
   summary: RunSummary,
   saveSummary: (patch: Partial<RunSummary>) => void,
   progress: Progress,
+  sent: SentReports,
 ): Promise<PretextResult> {
   const { runId, runDir, config, signal } = options;
   progress.push(statusProgress(config, 'loading', 'loading data'));
@@ -170,6 +197,7 @@ async function trainAndEvaluate(
     // Epochs after the checkpoint are trained again: their old records go first.
     if (options.resume) truncateMetricsToCheckpoint(runDir, summary);
     const metrics = new MetricsLog(join(runDir, METRICS_FILE), runId);
+    sent.metrics = metrics;
     // The labelled set (evaluation.data, or the pretext source's labels), told before training.
     const source = await loadEvaluationSource(config, data, runDir, options.configFile);
     if (source.split !== 'pretext') {

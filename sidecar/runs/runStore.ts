@@ -170,6 +170,7 @@ function checkRunConfig(text: string, file: string): ScaleNetConfig {
 /** Appends metric lines; each append is one write, so a crash loses at most the last line. */
 export class MetricsLog {
   private bytes: number;
+  private lastPosition: { stage: number; step: number } | undefined;
 
   constructor(
     private readonly file: string,
@@ -183,7 +184,19 @@ export class MetricsLog {
     return this.bytes;
   }
 
+  /**
+   * A per-step record of running means (what a progress report sent to the charts said),
+   * unless the log has already passed its position: a report held back by the progress
+   * throttle can be sent after its epoch's own record, and would read as a step back.
+   */
+  appendStep(stage: number, epoch: number, step: number, values: Record<string, number>): void {
+    const last = this.lastPosition;
+    if (last && (stage < last.stage || (stage === last.stage && step < last.step))) return;
+    this.append(stage, epoch, step, values);
+  }
+
   append(stage: number, epoch: number, step: number, values: Record<string, number>): void {
+    this.lastPosition = { stage, step };
     const time = new Date().toISOString();
     const lines = Object.entries(values).map(([metric, value]) =>
       JSON.stringify({

@@ -14,6 +14,7 @@ import {
   ShutdownRequest,
   type ErrorData,
 } from '../../sidecar/protocol';
+import { stepPosition } from '../../sidecar/protocol/metricsLog';
 import { startSidecar, tempDir, testBackend, type TestSidecar } from '../helpers/sidecar';
 
 interface MetricLine {
@@ -117,6 +118,17 @@ describe('sidecar over JSON-RPC', () => {
         .length,
       2,
     );
+    // Item 15 of #13: what the live chart drew is what a reopened chart replays. Every
+    // report sent inside an epoch is a per-step record (fractional epoch) with its loss.
+    const sentInsideEpochs = progress
+      .filter((p) => p.step < p.stepsPerEpoch)
+      .map((p) => ({ stage: p.stage, ...stepPosition(p), value: p.loss }));
+    const stepRecords = metricLines
+      .map((l) => JSON.parse(l) as MetricLine & { stage: number; step: number; value: number })
+      .filter((m) => m.metric === 'pretext/loss' && !Number.isInteger(m.epoch))
+      .map(({ stage, epoch, step, value }) => ({ stage, epoch, step, value }));
+    assert.ok(stepRecords.length >= 1, 'the first step report is sent at once');
+    assert.deepEqual(stepRecords, sentInsideEpochs);
     assert.ok(existsSync(join(started.runDir, 'checkpoints', 'stage1', 'model.json')));
   });
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ConfigError } from '../../sidecar/config/configError';
 import { resolveConfig } from '../../sidecar/config/resolveConfig';
-import { metricKey, parseMetricsLog } from '../../sidecar/protocol/metricsLog';
+import { isEpochRecord, metricKey, parseMetricsLog } from '../../sidecar/protocol/metricsLog';
 import { acquireRunLock, LOCK_FILE, RunInUseError } from '../../sidecar/runs/runLock';
 import {
   createRunDir,
@@ -173,6 +173,21 @@ void test('metrics.jsonl: one record per key, last wins; resume cuts back to the
     assert.deepEqual(
       parseMetricsLog(readFileSync(join(dir, 'metrics.jsonl'), 'utf8')).map((r) => r.epoch),
       [1, 1, 2, 2],
+    );
+    // A per-step record the progress throttle sent after its epoch's record is dropped
+    // (it would read as a step back); one after it is kept, with its fractional epoch.
+    const steps = new MetricsLog(join(dir, 'metrics.jsonl'), 'r');
+    steps.append(0, 3, 30, { loss: 1.1 });
+    steps.appendStep(0, 2.8, 28, { loss: 1.15 });
+    steps.appendStep(0, 3.5, 35, { loss: 1.05 });
+    steps.appendStep(1, 0.5, 5, { loss: 0.9 });
+    const kept = parseMetricsLog(readFileSync(join(dir, 'metrics.jsonl'), 'utf8'));
+    assert.deepEqual(
+      kept.filter((r) => !isEpochRecord(r)).map((r) => [r.stage, r.epoch, r.step]),
+      [
+        [0, 3.5, 35],
+        [1, 0.5, 5],
+      ],
     );
     // No checkpoint at all: the resumed run starts over, so no record stays.
     truncateMetricsToCheckpoint(dir, undefined);
