@@ -110,6 +110,9 @@ export class AttentionPanel extends PanelHost<AttentionChannel> {
             stages: request.stages,
             method: request.method,
             target: request.target,
+            model: request.model,
+            labels: request.labels,
+            targetClass: request.targetClass,
           },
           token,
         );

@@ -4,7 +4,12 @@
  * parses a run file or knows a model's layers: the run store's contract is
  * sidecar/protocol/runStore.ts, and the sidecar answers for it.
  */
-import { RunsHistoryRequest, RunsListRequest, RunsStagesRequest } from '../../sidecar/protocol';
+import {
+  GradcamModelsRequest,
+  RunsHistoryRequest,
+  RunsListRequest,
+  RunsStagesRequest,
+} from '../../sidecar/protocol';
 import { isRunFolder } from '../../sidecar/protocol/runStore';
 import type { AttentionRun, MetricPoint, RunSeries } from '../../webview/protocol';
 import type { SidecarClient } from '../supervisor/client';
@@ -32,7 +37,10 @@ export async function readHistory(client: SidecarClient, runDir: string): Promis
   return { runId: history.runId, label: basename(runDir), points, stages };
 }
 
-/** Every run of the workspace with a checkpoint, with the stages Grad-CAM can explain. */
+/**
+ * Every run of the workspace with a checkpoint, with the stages Grad-CAM can explain and
+ * the fine-tuned classifiers it kept.
+ */
 export async function attentionRuns(client: SidecarClient): Promise<AttentionRun[]> {
   const runs: AttentionRun[] = [];
   for (const folder of await findRunsFolders()) {
@@ -42,6 +50,9 @@ export async function attentionRuns(client: SidecarClient): Promise<AttentionRun
         runDir: run.runDir,
         label: `${run.name} (${run.method}, ${run.scales.join('→')})`,
         ...(await client.request(RunsStagesRequest.type, { runDir: run.runDir })),
+        // The classifiers it kept, so the panel offers "why cat" beside "why 90°".
+        classifiers: (await client.request(GradcamModelsRequest.type, { runDir: run.runDir }))
+          .classifiers,
       });
     }
   }

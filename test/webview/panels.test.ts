@@ -6,7 +6,7 @@
  * on a run folder made here. Run: npm run build && node --import tsx --test test/webview/*.test.ts
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -19,7 +19,8 @@ import { harrisPreview } from '../../sidecar/inspect/harrisPreview';
 import { buildModel } from '../../sidecar/models/buildModel';
 import { saveCheckpoint } from '../../sidecar/runs/checkpoint';
 import { createRunDir } from '../../sidecar/runs/runStore';
-import type { MetricPoint } from '../../webview/protocol';
+import { saveClassifier } from '../../sidecar/runs/classifierStore';
+import type { AttentionRequest, MetricPoint } from '../../webview/protocol';
 import {
   ARTIFACTS,
   launch,
@@ -293,6 +294,8 @@ describe('Harris preview webview', { skip }, () => {
   });
 });
 
+const CLASSES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+
 describe('attention maps webview', { skip }, () => {
   let runsDir: string;
   const runDirs: string[] = [];
@@ -321,6 +324,27 @@ describe('attention maps webview', { skip }, () => {
       model.dispose();
       runDirs.push(dir);
     }
+    // RotNet's run also kept the classifier it fine-tuned on 50 labels (not trained here).
+    const indices = Array.from({ length: 64 }, (_, i) => i);
+    writeFileSync(
+      join(runDirs[0], 'subset.json'),
+      JSON.stringify({ version: 1, indices, heldOut: [] }),
+    );
+    const classifier = buildModel(
+      { arch: 'resnet', blocks: [1, 1], widths: [4, 8] },
+      { inputChannels: 1, classes: 10, seed: 3 },
+    );
+    await saveClassifier(runDirs[0], {
+      labels: 50,
+      model: classifier,
+      classNames: CLASSES,
+      stats: { mean: [70], std: [80] },
+      inputSize: 28,
+      channels: 1,
+      testAccuracy: 0.5,
+      trainIndices: indices.slice(0, 50),
+    });
+    classifier.dispose();
   });
   after(() => {
     if (runsDir) rmSync(runsDir, { recursive: true, force: true });
@@ -337,10 +361,84 @@ describe('attention maps webview', { skip }, () => {
         label: i === 0 ? 'RotNet' : 'ScaleNet',
         stages: ['stage1', 'stage2'],
         method: 'rotnet',
+        classifiers:
+          i === 0 ? [{ labels: 50, classNames: CLASSES, testAccuracy: 0.5, inputSize: 28 }] : [],
       })),
     });
     return p;
   }
+
+  /** The options of the toolbar's dropdown labelled `label`. */
+  const dropdownNamed = (p: PanelPage, label: string) =>
+    p.page.locator('label.control', { hasText: label }).locator('vscode-dropdown');
+  async function choose(p: PanelPage, label: string, value: string): Promise<void> {
+    await dropdownNamed(p, label).evaluate((d, v) => {
+      (d as HTMLElement & { value: string }).value = v;
+      d.dispatchEvent(new Event('change'));
+    }, value);
+  }
+
+  it('explains the kept classifier: network and class picked, the row names both (#13 item 17)', async () => {
+    const p = await openWithRuns();
+    const options = (label: string) =>
+      dropdownNamed(p, label).locator('vscode-option').allTextContents();
+    assert.deepEqual(await options('Network'), [
+      'pretext network (rotation head)',
+      'classifier fine-tuned on 50 labels',
+    ]);
+    assert.deepEqual(await options('Target'), [
+      'predicted rotation',
+      'rotation 0°',
+      'rotation 90°',
+      'rotation 180°',
+      'rotation 270°',
+    ]);
+    await choose(p, 'Network', 'classifier@50');
+    // The targets follow the network: its class names.
+    assert.deepEqual(await options('Target'), ['predicted class', ...CLASSES]);
+    await choose(p, 'Target', 'class:seven');
+    const n = (await p.posted()).length;
+    await p.page.locator('vscode-button', { hasText: 'Compute' }).click();
+    const asked = (await waitForPost(p, 'attention/compute', n)) as {
+      messageId: number;
+      params: AttentionRequest;
+    };
+    assert.equal(asked.params.model, 'classifier');
+    assert.equal(asked.params.labels, 50);
+    assert.equal(asked.params.targetClass, 'seven');
+    const result = await computeGradcam(
+      {
+        runDir: runDirs[0],
+        images: asked.params.images,
+        stages: asked.params.stages,
+        model: asked.params.model,
+        labels: asked.params.labels,
+        targetClass: asked.params.targetClass,
+      },
+      new Map(),
+    );
+    assert.deepEqual(result.classNames, CLASSES);
+    await send(p, {
+      type: 'reply',
+      inReplyTo: asked.messageId,
+      result: [{ runDir: runDirs[0], label: 'RotNet', result }],
+    });
+    await p.page.locator('canvas.heat').first().waitFor();
+    const sections = await p.page.locator('section.image-grid').allInnerTexts();
+    assert.equal(sections.length, 4);
+    for (const [i, text] of sections.entries()) {
+      assert.match(text, /classifier, 50 labels/);
+      // Each row says what the classifier predicted, and that the maps are of "seven".
+      const predicted = result.images[i].predicted.name;
+      assert.match(text, predicted === 'seven' ? /seven \d/ : /maps of seven/);
+    }
+    await p.page.screenshot({
+      path: join(ARTIFACTS, 'webview-attentionMaps-classifier.png'),
+      fullPage: true,
+    });
+    assertClean(p);
+    await p.page.close();
+  });
 
   it('requests maps for the chosen runs and draws rows = runs, columns = stages', async () => {
     const p = await openWithRuns();

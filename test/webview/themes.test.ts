@@ -387,6 +387,7 @@ const PANELS: Record<string, (p: PanelPage) => Promise<void>> = {
         label: r.label,
         stages: ['stage1', 'stage2'],
         method: 'rotnet',
+        classifiers: [],
       })),
     } satisfies HostMessage);
     // A click event, not the mouse: a mouse click would move the Tab starting point (and hover).

@@ -22,11 +22,19 @@ function imageLabel(img: GradcamImageResult): string {
     : (img.name ?? 'image');
 }
 
+/** What the row's network predicted, and the output its maps explain where that differs. */
 function rowCaption(row: AttentionRow, imageIndex: number): string {
   const img = row.result?.images[imageIndex];
   if (!img) return row.error ?? 'no result';
   const p = img.predicted;
-  return `${p.name} ${(100 * p.probability).toFixed(1)}%`;
+  const predicted = `${p.name} ${(100 * p.probability).toFixed(1)}%`;
+  return img.target.index === p.index ? predicted : `${predicted} · maps of ${img.target.name}`;
+}
+
+/** The network a row's maps explain: the pretext network or a kept classifier. */
+function networkName(row: AttentionRow): string {
+  const result = row.result;
+  return result?.model === 'classifier' ? `classifier, ${result.labels} labels` : 'pretext';
 }
 
 /** The method the row's maps were computed with, by name (the sidecar says which). */
@@ -54,7 +62,11 @@ export function renderGrids(rows: AttentionRow[], stages: string[], opacity: num
     for (const s of stages) grid.append(el('div', 'grid-head', s));
     for (const row of rows) {
       const head = el('div', 'cell');
-      head.append(el('strong', undefined, row.label), el('span', 'muted', rowCaption(row, i)));
+      head.append(
+        el('strong', undefined, row.label),
+        el('span', 'muted', networkName(row)),
+        el('span', 'muted', rowCaption(row, i)),
+      );
       grid.append(head);
       const result = row.result?.images[i];
       const input = el('div', 'cell');

@@ -1,10 +1,10 @@
 /**
- * Attention maps: pick runs, images (dataset indices or PNG files), stages, method and
- * target; the host asks the sidecar (`gradcam/compute`) once per run and answers with
+ * Attention maps: pick runs, images (dataset indices or PNG files), stages, method, the
+ * network (pretext, or a kept classifier) and its target; the host asks the sidecar (`gradcam/compute`) once per run and answers with
  * one row per run. The opacity slider only restyles the heatmaps already drawn.
  */
 import '../shared/panel.css';
-import type { GradcamMethod, GradcamTarget } from '../../sidecar/protocol';
+import type { GradcamMethod } from '../../sidecar/protocol';
 import {
   assertNever,
   GRADCAM_METHOD_NAMES,
@@ -18,6 +18,7 @@ import { connect } from '../shared/host';
 import { button, checkbox, dropdown, el, slider, statusLine, textField } from '../shared/ui';
 import { colorBar } from './colorBar';
 import { gridPng, renderGrids } from './grid';
+import { knownNetwork, knownTarget, networkOptions, requestFields, targetOptions } from './network';
 
 const host = connect<AttentionChannel>('attentionMaps');
 const state: AttentionMapsState = host.savedState() ?? {
@@ -28,7 +29,6 @@ const state: AttentionMapsState = host.savedState() ?? {
   opacity: 0.5,
 };
 let runs: AttentionRun[] = [];
-let target: GradcamTarget = { kind: 'predicted' };
 let files: { names: string[]; images: string[] } = { names: [], images: [] };
 let shown: { rows: AttentionRow[]; stages: string[] } | undefined;
 
@@ -101,7 +101,13 @@ function compute(): void {
   host.requests
     .requestLatest(
       'attention/compute',
-      { runDirs: state.selectedRuns, images, stages, method: state.method, target },
+      {
+        runDirs: state.selectedRuns,
+        images,
+        stages,
+        method: state.method,
+        ...requestFields(state.network ?? 'pretext', state.target ?? 'predicted'),
+      },
       ({ done, total }) => status.set(`Computing ${methodName}… ${done}/${total} runs`),
     )
     .then(
@@ -149,6 +155,9 @@ async function savePng(): Promise<void> {
 }
 
 function buildToolbar(): void {
+  const network = knownNetwork(runs, state.network);
+  state.network = network;
+  state.target = knownTarget(runs, network, state.target);
   const fileInput = el('input');
   fileInput.type = 'file';
   fileInput.accept = 'image/png';
@@ -174,20 +183,17 @@ function buildToolbar(): void {
         persist();
       },
     ),
-    dropdown(
-      'Target',
-      [
-        { value: 'predicted', label: 'predicted' },
-        ...[0, 1, 2, 3].map((r) => ({ value: `rotation:${r}`, label: `rotation ${90 * r}°` })),
-      ],
-      'predicted',
-      (v) => {
-        target =
-          v === 'predicted'
-            ? { kind: 'predicted' }
-            : { kind: 'rotation', rotation: Number(v.slice(9)) as 0 | 1 | 2 | 3 };
-      },
-    ),
+    dropdown('Network', networkOptions(runs), network, (v) => {
+      state.network = v;
+      state.target = knownTarget(runs, v, state.target);
+      persist();
+      // The targets are the chosen network's outputs.
+      buildToolbar();
+    }),
+    dropdown('Target', targetOptions(runs, network), state.target ?? 'predicted', (v) => {
+      state.target = v;
+      persist();
+    }),
     button('Compute', compute),
     slider('Opacity', { min: 0, max: 1, step: 0.05, value: state.opacity }, (v) => {
       state.opacity = v;

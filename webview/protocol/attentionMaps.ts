@@ -1,5 +1,11 @@
 /** The attention-maps panel's channel: runs to pick from in, Grad-CAM rows asked for. */
-import type { GradcamComputeResult, GradcamMethod, GradcamTarget } from '../../sidecar/protocol';
+import type {
+  GradcamClassifierInfo,
+  GradcamComputeResult,
+  GradcamMethod,
+  GradcamModelKind,
+  GradcamTarget,
+} from '../../sidecar/protocol';
 import type { PanelChannel } from './common';
 
 export interface AttentionRun {
@@ -8,6 +14,8 @@ export interface AttentionRun {
   /** Named outputs of its model (`stage1`..., `block1`...). */
   stages: string[];
   method: string;
+  /** The fine-tuned classifiers it kept (`gradcam/models`), by ascending label budget. */
+  classifiers: GradcamClassifierInfo[];
 }
 
 export type AttentionImages =
@@ -19,6 +27,11 @@ export interface AttentionRequest {
   stages: string[];
   method: GradcamMethod;
   target: GradcamTarget;
+  /** The pretext network (default) or the classifier fine-tuned on `labels` labels. */
+  model?: GradcamModelKind;
+  labels?: number;
+  /** Classifier: the class every map explains, by name (wins over `target`). */
+  targetClass?: string;
 }
 
 export interface AttentionRow {
@@ -35,6 +48,10 @@ export interface AttentionMapsState {
   method: GradcamMethod;
   indices: string;
   opacity: number;
+  /** `pretext`, or `classifier@<labels>` (a panel saved before the choice: pretext). */
+  network?: string;
+  /** `predicted`, `rotation:<r>` (pretext) or `class:<name>` (classifier). */
+  target?: string;
 }
 
 /**
