@@ -167,6 +167,25 @@ const CASES: Case[] = [
     grad: true,
   },
   {
+    // The variance's own gradient is not zero here: x - mean is made from its x and mean.
+    name: 'moments alone (fused: mean and variance in one pass), both gradients',
+    shapes: [[4, 8, 8, 16]],
+    f: (x) => {
+      const { mean, variance } = tf.moments(x, [0, 1, 2]);
+      return tf.concat([mean, variance]);
+    },
+    grad: true,
+  },
+  {
+    name: 'moments of a [rows, channels] matrix (axis 0)',
+    shapes: [[50, 7]],
+    f: (x) => {
+      const { mean, variance } = tf.moments(x, 0);
+      return tf.concat([mean, variance]);
+    },
+    grad: true,
+  },
+  {
     name: 'inference batch norm (moving statistics)',
     shapes: [[4, 8, 8, 16], [16], [16], [16], [16]],
     positive: true,
@@ -441,4 +460,52 @@ describe('torch kernels against cpu, forward and gradient', { skip }, () => {
       }
     });
   }
+});
+
+describe('fused moments: a training batch norm step makes no x - mean', { skip }, () => {
+  it('runs TorchMoments once per batch norm, no full-size Sub or Square, and frees all', async () => {
+    await tf.setBackend('torch');
+    const torch = tf.backend() as unknown as {
+      addon: {
+        run: (k: string, h: number[], s: number[][], a: object) => unknown;
+        count(): number;
+      };
+    };
+    const run = torch.addon.run.bind(torch.addon);
+    const calls: { kernel: string; size: number }[] = [];
+    torch.addon.run = (kernel, handles, shapes, attrs) => {
+      calls.push({ kernel, size: Math.max(...shapes.map((s) => s.reduce((a, b) => a * b, 1))) });
+      return run(kernel, handles, shapes, attrs);
+    };
+    const before = torch.addon.count();
+    try {
+      const x = tf.randomNormal([8, 6, 6, 16], 0, 1, 'float32', 5);
+      const gamma = tf.ones([16]);
+      const beta = tf.zeros([16]);
+      const f = (input: tf.Tensor, g: tf.Tensor) => {
+        const { mean, variance } = tf.moments(input, [0, 1, 2]);
+        const y = tf.batchNorm(input, mean, variance, beta, g, 1e-3);
+        // Not tf.square: the spy below looks for full-size Square calls.
+        return tf.sum(tf.mul(y, y));
+      };
+      const grads = tf.grads(f)([x, gamma]);
+      const value = tf.tidy(() => f(x, gamma));
+      const full = 8 * 6 * 6 * 16;
+      const made = calls.filter(
+        (c) => (c.kernel === 'Sub' || c.kernel === 'Square') && c.size === full,
+      );
+      assert.deepEqual(made, [], 'x - mean and its square are never made');
+      assert.equal(calls.filter((c) => c.kernel === 'TorchMoments').length, 2);
+      // The normalised output has variance var / (var + eps) per channel (var about 1 for
+      // this x): its sum of squares is n within 0.3%.
+      assert.ok(Math.abs((await value.data())[0] - full) / full < 3e-3, String(value.dataSync()));
+      // d/dgamma of sum((gamma * xhat)^2) = 2 * gamma * sum(xhat^2) = 2 * n / 16 each.
+      for (const g of await grads[1].data())
+        assert.ok(Math.abs(g / ((2 * full) / 16) - 1) < 3e-3, String(g));
+      tf.dispose([value, ...grads, x, gamma, beta]);
+    } finally {
+      torch.addon.run = run;
+    }
+    assert.equal(torch.addon.count(), before, 'no native tensor left behind');
+  });
 });

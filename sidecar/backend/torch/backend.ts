@@ -13,11 +13,20 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { TorchAddon, TorchDtype } from './addon';
+import { dropPending } from './fusedMoments';
 
 interface TorchData {
   handle: number;
   dtype: DataType;
   refCount: number;
+  /** A result not computed yet (fusedMoments.ts): made when first read. */
+  deferred?: Deferred;
+}
+
+interface Deferred {
+  /** Handles of its inputs, its own (TorchAlias), so they outlive their tfjs tensors. */
+  inputs: number[];
+  make: (inputs: number[]) => number;
 }
 
 function nativeValues(
@@ -83,15 +92,58 @@ export class TorchBackend extends KernelBackend {
     return { dataId, shape, dtype };
   }
 
+  /** The native tensor of a dataId; a deferred one is made now. */
   handleOf(dataId: DataId): number {
-    return this.data.get(dataId).handle;
+    const entry = this.data.get(dataId);
+    const deferred = entry.deferred;
+    if (deferred != null) {
+      entry.handle = deferred.make(deferred.inputs);
+      entry.deferred = undefined;
+      for (const h of deferred.inputs) this.addon.dispose(h);
+    }
+    return entry.handle;
+  }
+
+  /**
+   * A tensor whose data `make` computes from `inputs` only when something reads it (a
+   * kernel, a download); freed unmade if nothing does.
+   */
+  deferred(
+    shape: number[],
+    dtype: DataType,
+    inputs: TensorInfo[],
+    make: (inputs: number[]) => number,
+  ): TensorInfo {
+    const aliases = inputs.map((t) => this.runNativeHandle('TorchAlias', [t]));
+    const dataId = {};
+    this.data.set(dataId, { handle: 0, dtype, refCount: 1, deferred: { inputs: aliases, make } });
+    return { dataId, shape, dtype };
+  }
+
+  isDeferred(dataId: DataId): boolean {
+    return this.data.get(dataId).deferred != null;
   }
 
   /** Runs one native kernel; inputs are viewed to their TensorInfo shapes. */
   runNative(kernel: string, inputs: TensorInfo[], attrs: object = {}): TensorInfo[] {
-    const handles = inputs.map((t) => this.data.get(t.dataId).handle);
+    const handles = inputs.map((t) => this.handleOf(t.dataId));
     const shapes = inputs.map((t) => t.shape);
     return this.addon.run(kernel, handles, shapes, attrs).map(([h, s, d]) => this.adopt(h, s, d));
+  }
+
+  /** One native kernel on raw handles; its first output's handle (the rest are freed). */
+  runNativeHandles(kernel: string, handles: number[], shapes: number[][], attrs = {}): number {
+    const [first, ...rest] = this.addon.run(kernel, handles, shapes, attrs);
+    for (const [h] of rest) this.addon.dispose(h);
+    return first[0];
+  }
+
+  private runNativeHandle(kernel: string, inputs: TensorInfo[]): number {
+    return this.runNativeHandles(
+      kernel,
+      inputs.map((t) => this.handleOf(t.dataId)),
+      inputs.map((t) => t.shape),
+    );
   }
 
   runNative1(kernel: string, inputs: TensorInfo[], attrs: object = {}): TensorInfo {
@@ -116,7 +168,7 @@ export class TorchBackend extends KernelBackend {
   }
 
   override readSync(dataId: DataId): BackendValues {
-    return this.addon.download(this.data.get(dataId).handle);
+    return this.addon.download(this.handleOf(dataId));
   }
 
   override disposeData(dataId: DataId, force = false): boolean {
@@ -124,8 +176,10 @@ export class TorchBackend extends KernelBackend {
     const entry = this.data.get(dataId);
     entry.refCount--;
     if (!force && entry.refCount > 0) return false;
-    this.addon.dispose(entry.handle);
+    if (entry.deferred) for (const h of entry.deferred.inputs) this.addon.dispose(h);
+    else this.addon.dispose(entry.handle);
     this.data.delete(dataId);
+    dropPending(this, dataId);
     return true;
   }
 

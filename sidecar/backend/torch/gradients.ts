@@ -18,7 +18,8 @@ import {
   util,
 } from '@tensorflow/tfjs-core';
 import type { GradConfig, NamedAttrMap, Tensor } from '@tensorflow/tfjs-core';
-import { areBatchMoments } from './provenance';
+import type { TorchBackend } from './backend';
+import { areBatchMoments, centredSource } from './fusedMoments';
 
 type GradFunc = GradConfig['gradFunc'];
 type Grads = ReturnType<GradFunc>;
@@ -41,8 +42,19 @@ const TORCH_GRADIENTS: Record<string, TorchGrad> = {
   Relu: (dy, [x]) =>
     x.dtype === 'float32' ? { x: () => one('TorchReluGrad', { dy, x: x }) } : undefined,
 
-  Square: (dy, [x]) =>
-    x.dtype === 'float32' ? { x: () => one('TorchSquareGrad', { dy, x: x }) } : undefined,
+  Square: (dy, [x]) => {
+    if (x.dtype !== 'float32') return undefined;
+    const centred = centredSource(x);
+    if (centred == null) return { x: () => one('TorchSquareGrad', { dy, x: x }) };
+    // x - mean was never made (fusedMoments.ts): the gradient reads its x and mean.
+    return {
+      x: () => {
+        const torch = engine().backend as TorchBackend;
+        const out = torch.runNative('TorchCentredSquareGrad', [dy, centred.x, centred.mean]);
+        return engine().makeTensorFromTensorInfo(out[0]);
+      },
+    };
+  },
 
   Mean: (dy, [x], attrs) => {
     if (x.dtype !== 'float32') return undefined;

@@ -10,16 +10,21 @@ import type { TorchBackend } from './backend';
 import { convKernels } from './kernelsConv';
 import { jsKernels } from './kernelsJs';
 import { INPUT_ORDER, LIST_INPUTS } from './kernelTable';
-import { noteProvenance, TRACKED_KERNELS } from './provenance';
+import { MOMENT_KERNELS, momentsStep } from './fusedMoments';
 
 /** Native kernels used only from other kernels, never asked for by tfjs by this name. */
-const INTERNAL = new Set(['StridedSliceDense']);
+const INTERNAL = new Set([
+  'StridedSliceDense',
+  'TorchMoments',
+  'TorchAlias',
+  'TorchCentredSquareGrad',
+]);
 
 /** Kernels whose result is a list even when it has one element. */
 const MULTI_OUTPUT = new Set(['Unpack', 'TopK']);
 
 function nativeKernel(name: string, order: readonly string[]): KernelFunc {
-  const tracked = TRACKED_KERNELS.has(name);
+  const moments = MOMENT_KERNELS.has(name);
   return ({ inputs, attrs, backend }) => {
     const torch = backend as TorchBackend;
     let ins: TensorInfo[];
@@ -33,8 +38,9 @@ function nativeKernel(name: string, order: readonly string[]): KernelFunc {
         if (t != null) ins.push(t);
       }
     }
+    const step = moments ? momentsStep(torch, name, ins, attrs ?? {}) : undefined;
+    if (step != null) return step;
     const outs = torch.runNative(name, ins, attrs ?? {});
-    if (tracked) noteProvenance(name, ins, attrs ?? {}, outs[0]);
     return outs.length === 1 && !MULTI_OUTPUT.has(name) ? outs[0] : outs;
   };
 }

@@ -67,6 +67,16 @@ void registerGradKernels() {
     if (isZeroBroadcast(a.in[0])) return Outs{zeroBroadcast(a.in[1].sizes(), a.in[1].options())};
     return Outs{at::mul(a.in[0], a.in[1]).mul_(2)};
   });
+  // A second handle on the same tensor (no copy): what a deferred result holds its
+  // inputs by, so that they outlive the tfjs tensors they came from.
+  registerKernel("TorchAlias", [](KernelArgs& a) { return Outs{a.in[0]}; });
+  // inputs dy, x, mean: the gradient of square(x - mean) with respect to x - mean, for a
+  // centred tensor the fused moments never made (a zero dy, as in training batch norm,
+  // needs none of it).
+  registerKernel("TorchCentredSquareGrad", [](KernelArgs& a) {
+    if (isZeroBroadcast(a.in[0])) return Outs{zeroBroadcast(a.in[1].sizes(), a.in[1].options())};
+    return Outs{at::mul(a.in[0], at::sub(a.in[1], a.in[2])).mul_(2)};
+  });
   // inputs dy (the reduced shape); attrs shape (of x), keepShape (dy with the reduced axes
   // kept as 1), count (elements averaged).
   registerKernel("TorchMeanGrad", [](KernelArgs& a) {

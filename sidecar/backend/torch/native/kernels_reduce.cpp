@@ -2,6 +2,10 @@
 // softmax, cumulative sums and TopK.
 #include "common.h"
 
+#include <ATen/Parallel.h>
+
+#include <mutex>
+
 namespace scalenet {
 namespace {
 
@@ -40,9 +44,63 @@ int64_t axisOf(const KernelArgs& a, const T& x, const char* key) {
   return ax < 0 ? ax + x.dim() : ax;
 }
 
+// Per-channel sums over the rows of a contiguous [rows, c] float block: in float over
+// short runs of rows (fast, vectorised), added up in double (accurate over 10^5 rows).
+template <typename Term>
+std::vector<double> channelSums(const float* p, int64_t rows, int64_t c, Term term) {
+  std::vector<double> total(c, 0.0);
+  std::mutex mu;
+  at::parallel_for(0, rows, 4096, [&](int64_t begin, int64_t end) {
+    std::vector<double> local(c, 0.0);
+    std::vector<float> run(c);
+    for (int64_t r0 = begin; r0 < end; r0 += 256) {
+      std::fill(run.begin(), run.end(), 0.0f);
+      int64_t r1 = std::min(end, r0 + 256);
+      for (int64_t r = r0; r < r1; r++) {
+        const float* row = p + r * c;
+        for (int64_t k = 0; k < c; k++) run[k] += term(row[k], k);
+      }
+      for (int64_t k = 0; k < c; k++) local[k] += run[k];
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    for (int64_t k = 0; k < c; k++) total[k] += local[k];
+  });
+  return total;
+}
+
+// input x (rank >= 2, channels last) -> mean and population variance per channel, over
+// every other axis: what tfjs's moments computes as mean, x - mean, square and mean
+// (four passes, two full-size temporaries), here two passes and no temporary.
+Outs moments(KernelArgs& a) {
+  const T& in = a.in[0];
+  if (in.dim() < 2) a.fail("x must be at least rank 2");
+  int64_t c = in.size(-1);
+  if (in.scalar_type() != at::kFloat || !in.device().is_cpu()) {
+    T rows = asFloat(in).reshape({-1, c});
+    T mean = rows.mean(0);
+    return Outs{mean, (rows - mean).square().mean(0)};
+  }
+  T x = in.contiguous();
+  int64_t rows = x.numel() / c;
+  const float* p = x.data_ptr<float>();
+  std::vector<double> sums = channelSums(p, rows, c, [](float v, int64_t) { return v; });
+  T mean = at::empty({c}, x.options());
+  float* m = mean.data_ptr<float>();
+  for (int64_t k = 0; k < c; k++) m[k] = static_cast<float>(sums[k] / static_cast<double>(rows));
+  std::vector<double> squares = channelSums(p, rows, c, [m](float v, int64_t k) {
+    float d = v - m[k];
+    return d * d;
+  });
+  T var = at::empty({c}, x.options());
+  float* v = var.data_ptr<float>();
+  for (int64_t k = 0; k < c; k++) v[k] = static_cast<float>(squares[k] / static_cast<double>(rows));
+  return Outs{mean, var};
+}
+
 }  // namespace
 
 void registerReduceKernels() {
+  registerKernel("TorchMoments", moments);
   reduction("Sum", "axis", [](const T& x, at::IntArrayRef ax, bool k) {
     if (isZeroBroadcast(x)) {
       std::vector<int64_t> shape;
