@@ -59,6 +59,46 @@ const CASES: Case[] = [
     grad: true,
   },
   {
+    // A 2x2 output (ResNet's last stage at 16 px): the weight gradient runs as a forward
+    // convolution (kernels_nn.cpp, tinyOutputFilterGrad).
+    name: 'conv 3x3 s1 same, 2x2 output (weight gradient as a forward conv)',
+    shapes: [
+      [6, 2, 2, 24],
+      [3, 3, 24, 16],
+    ],
+    f: conv(1, 'same'),
+    grad: true,
+  },
+  {
+    name: 'conv 3x3 s2 same, 4x4 -> 2x2 (uneven same padding)',
+    shapes: [
+      [5, 4, 4, 8],
+      [3, 3, 8, 12],
+    ],
+    f: conv(2, 'same'),
+    grad: true,
+  },
+  {
+    name: 'conv 3x3 s2 valid, 5x5 -> 2x2 and 2x3 s1 valid, 3x3 -> 1x1',
+    shapes: [
+      [3, 5, 5, 4],
+      [3, 3, 4, 6],
+    ],
+    f: (x, w) =>
+      tf.concat([
+        tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 'valid').reshape([-1]),
+        tf
+          .conv2d(
+            tf.slice(x, [0, 0, 0, 0], [3, 3, 3, 4]) as tf.Tensor4D,
+            w as tf.Tensor4D,
+            1,
+            'valid',
+          )
+          .reshape([-1]),
+      ]),
+    grad: true,
+  },
+  {
     // An odd batch (3 Grad-CAM images) crashed oneDNN's 1x1 weight gradient (SIGSEGV).
     name: 'conv 1x1 s2 same, odd batch (projection under Grad-CAM)',
     shapes: [
