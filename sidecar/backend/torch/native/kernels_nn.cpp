@@ -123,12 +123,14 @@ Outs convBackpropInput(KernelArgs& a, bool depthwise) {
   return Outs{toNhwc(cropUneven(std::get<0>(grads), g, s[1], s[2]))};
 }
 
-// dW of a 1x1 convolution without padding: the strided input pixels times dy, one matmul.
-// oneDNN's weight gradient crashed here (SIGSEGV in libdnnl) for a 1x1 stride-2 shortcut
-// with an odd batch (3 or 5 Grad-CAM images); this path is exact and needs no oneDNN.
-bool isPlainPointwise(const Geometry& g, const std::vector<int64_t>& fs, bool depthwise) {
-  return !depthwise && fs[0] == 1 && fs[1] == 1 && g.padH == 0 && g.padW == 0 && !g.uneven() &&
-         g.dilations[0] == 1 && g.dilations[1] == 1;
+// dW of a 1x1 convolution without padding on an odd batch: the strided input pixels times
+// dy, one matmul. oneDNN's weight gradient crashed here (SIGSEGV in libdnnl) for a 1x1
+// stride-2 shortcut with an odd batch (3 or 5 Grad-CAM images); this path is exact and needs
+// no oneDNN. Only odd batches take it: at::mm runs on the BLAS libtorch was built with
+// (Debian's: generic), which made ResNet-50's 1x1 weight gradients 80% of its step.
+bool isOddBatchPointwise(const Geometry& g, const std::vector<int64_t>& fs, bool depthwise, const T& x) {
+  return !depthwise && x.size(0) % 2 == 1 && fs[0] == 1 && fs[1] == 1 && g.padH == 0 && g.padW == 0 &&
+         !g.uneven() && g.dilations[0] == 1 && g.dilations[1] == 1;
 }
 
 T pointwiseFilterGrad(const T& x, const T& dyNhwc, const Geometry& g, const std::vector<int64_t>& fs) {
@@ -165,7 +167,7 @@ Outs convBackpropFilter(KernelArgs& a, bool depthwise) {
   Geometry g = geometry(a);
   const T& x = a.in[0];
   std::vector<int64_t> fs = a.ints("filterShape");
-  if (isPlainPointwise(g, fs, depthwise)) return Outs{pointwiseFilterGrad(x, a.in[1], g, fs)};
+  if (isOddBatchPointwise(g, fs, depthwise, x)) return Outs{pointwiseFilterGrad(x, a.in[1], g, fs)};
   if (isTinyOutput(g, fs, depthwise, a.in[1])) return Outs{tinyOutputFilterGrad(x, a.in[1], g, fs)};
   T dy = toNchw(a.in[1]);
   int64_t groups = depthwise ? x.size(3) : 1;
