@@ -93,12 +93,21 @@ describe('run store over JSON-RPC', () => {
     assert.equal(history.runId, started.runId);
     assert.deepEqual(history.scales, [1]);
     const losses = history.records.filter((r) => r.metric === 'pretext/loss');
-    // One epoch of one stage: one loss record, logged at the end of the epoch.
+    // One epoch of one stage: one epoch record, at its end, after the per-step records of
+    // the reports sent inside it (fractional epochs, rising).
+    const epochLosses = losses.filter((r) => Number.isInteger(r.epoch));
     assert.deepEqual(
-      losses.map((r) => [r.stage, r.epoch]),
+      epochLosses.map((r) => [r.stage, r.epoch]),
       [[0, 1]],
     );
-    assert.ok(losses[0].value > 0 && Number.isFinite(losses[0].value));
+    assert.ok(epochLosses[0].value > 0 && Number.isFinite(epochLosses[0].value));
+    const steps = losses.map((r) => r.epoch);
+    assert.deepEqual(
+      steps,
+      [...steps].sort((a, b) => a - b),
+      'in the order trained',
+    );
+    assert.equal(losses.at(-1), epochLosses[0], 'the epoch record comes last');
     const stages = await sidecar.connection.sendRequest(RunsStagesRequest.type, {
       runDir: started.runDir,
     });

@@ -13,7 +13,6 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { TorchAddon, TorchDtype } from './addon';
-import { dropPending } from './fusedMoments';
 
 interface TorchData {
   handle: number;
@@ -58,6 +57,8 @@ function nativeValues(
 
 export class TorchBackend extends KernelBackend {
   private readonly data: DataStorage<TorchData>;
+  /** Told of every dataId freed (fusedMoments.ts frees what it kept for it). */
+  private readonly disposeListeners: ((dataId: DataId) => void)[] = [];
 
   constructor(readonly addon: TorchAddon) {
     super();
@@ -179,8 +180,12 @@ export class TorchBackend extends KernelBackend {
     if (entry.deferred) for (const h of entry.deferred.inputs) this.addon.dispose(h);
     else this.addon.dispose(entry.handle);
     this.data.delete(dataId);
-    dropPending(this, dataId);
+    for (const listener of this.disposeListeners) listener(dataId);
     return true;
+  }
+
+  onDisposeData(listener: (dataId: DataId) => void): void {
+    this.disposeListeners.push(listener);
   }
 
   /** Frees an intermediate a kernel made and does not return. */

@@ -24,6 +24,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { type TorchAddon, type TorchDevice, type TorchNativeInfo, loadTorchAddon } from './addon';
 import { TorchBackend } from './backend';
+import { dropPending } from './fusedMoments';
 import { installTorchGradients } from './gradients';
 import { registerTorchKernels } from './kernels';
 
@@ -69,6 +70,8 @@ export function registerTorchBackend(
   }
   // One backend instance for the process: tensors live in the addon's single store.
   const instance = new TorchBackend(addon);
+  // A variance the fused moments kept for an x nobody took goes with that x.
+  instance.onDisposeData((dataId) => dropPending(instance, dataId));
   if (findBackendFactory(TORCH_BACKEND_NAME) != null) removeBackend(TORCH_BACKEND_NAME);
   registerBackend(TORCH_BACKEND_NAME, () => instance, 0);
   registerTorchKernels(TORCH_BACKEND_NAME, addon.kernels());
