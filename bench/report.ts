@@ -3,6 +3,7 @@
  */
 import type { FirstProgressResult } from './firstProgress';
 import type { PipelineBenchResult } from './pipeline';
+import { medianRate, type InterleavedResult } from './torchInterleaved';
 import type { TorchReference } from './torchReference';
 import type { TrainBenchResult } from './trainBench';
 import type { TrainCase } from './trainWorker';
@@ -35,6 +36,8 @@ export interface BenchRecord {
   /** The same on the torch backend (SCALENET_BACKEND=torch). */
   firstProgressTorch?: FirstProgressResult | { error: string };
   torch: TorchReference;
+  /** ResNet-18 on torch and PyTorch, step by step in turn (the fair ratio). */
+  interleaved?: (InterleavedResult | { error: string })[];
   durationSeconds: number;
 }
 
@@ -145,5 +148,25 @@ export function formatTable(record: BenchRecord): string {
       ? `torch reference: ${record.torch.results[0]?.torch ?? '?'} via ${record.torch.python}, ${record.torch.results[0]?.threads ?? '?'} threads, SGD momentum, same net and batch`
       : `torch reference ${record.torch.reason}`,
   );
+  out.push(...interleavedLines(record));
   return out.join('\n');
+}
+
+function interleavedLines(record: BenchRecord): string[] {
+  const out: string[] = [];
+  for (const r of record.interleaved ?? []) {
+    if ('error' in r) {
+      out.push(`torch vs PyTorch step by step: FAILED ${r.error}`);
+      continue;
+    }
+    const torch = medianRate(r.seconds.torch, r.batch);
+    const plain = medianRate(r.seconds.pytorch, r.batch);
+    const tuned = medianRate(r.seconds.pytorchHeapSettings, r.batch);
+    out.push(
+      `ResNet-${r.depth} ${r.size}x${r.size} step by step (${r.seconds.torch.length} rounds after ${r.warmup}, ${r.threads} threads): ` +
+        `torch ${num(torch)} img/s, PyTorch ${num(plain)} (x ${num(torch / plain, 2)}), ` +
+        `PyTorch with the backend's heap settings ${num(tuned)} (x ${num(torch / tuned, 2)})`,
+    );
+  }
+  return out;
 }

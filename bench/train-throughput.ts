@@ -3,9 +3,12 @@
  * backend, side by side in one run (each case in its own process per backend), the input
  * pipeline, the sidecar's time to first progress on each, and PyTorch (Debian's
  * python3-torch, the same libtorch) as the reference, with the torch backend's thread
- * count. Writes bench/results/<date>-<time>-<host>.json and prints a short table.
+ * count, then the torch backend and PyTorch step by step in turn (bench/torchInterleaved.ts:
+ * the ratio that load on a shared machine does not skew). Writes
+ * bench/results/<date>-<time>-<host>.json and prints a short table.
  *
- *   --only default,r18-16,r18-32,r50-32,pipeline,simclr,first-progress,torch   run a subset
+ *   --only default,r18-16,r18-32,r50-32,pipeline,simclr,first-progress,torch,interleaved
+ *                              run a subset
  *   --backends wasm,torch      which backends to time (default: both, torch when built)
  *   --compare NAME=ENV=VALUE   also time the default model and ResNet-18 16x16 with that
  *                              environment's kernel set (e.g. SCALENET_WASM_KERNELS=-bnGrad,
@@ -26,6 +29,7 @@ import { measurePipeline } from './pipeline';
 import { formatTable, type BenchRecord, type CaseRecord } from './report';
 import { runTrainCase } from './runWorker';
 import { measureSimclrThroughput } from './simclrThroughput';
+import { pytorchAvailable, runInterleaved } from './torchInterleaved';
 import { runTorchReference } from './torchReference';
 import type { TrainCase } from './trainWorker';
 import { DEFAULT_CONFIG } from './trainBench';
@@ -226,6 +230,25 @@ async function main(): Promise<void> {
       threads: torchThreads,
       timeoutSeconds: 900,
     });
+  }
+  if (
+    wanted('interleaved') &&
+    args.backends.has('torch') &&
+    torchAddon != null &&
+    pytorchAvailable()
+  ) {
+    record.interleaved = [];
+    for (const size of [16, 32]) {
+      process.stderr.write(
+        `bench: ResNet-18 ${size}x${size}, torch and PyTorch step by step ...\n`,
+      );
+      record.interleaved.push(
+        runInterleaved(
+          { depth: 18, size, rounds: steps(6), warmup: 3, timeoutSeconds: 1200 },
+          { SCALENET_TORCH_THREADS: String(torchThreads) },
+        ),
+      );
+    }
   }
   record.loadAverage.end = loadavg()[0];
   record.durationSeconds = (performance.now() - began) / 1000;
