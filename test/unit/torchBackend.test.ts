@@ -90,6 +90,27 @@ describe('torch backend', { skip: torchSkipReason(started) }, () => {
     x.dispose();
   });
 
+  it('converts a filter once per tensor: a new filter, or the same data reshaped, is used as given', async () => {
+    await tf.setBackend('torch');
+    const x = tf.randomNormal<tf.Rank.R4>([2, 5, 5, 4], 0, 1, 'float32', 3);
+    const x2 = tf.randomNormal<tf.Rank.R4>([2, 5, 5, 2], 0, 1, 'float32', 5);
+    const f = tf.randomNormal<tf.Rank.R4>([3, 3, 4, 4], 0, 1, 'float32', 4);
+    const first = Array.from(tf.conv2d(x, f, 1, 'same').dataSync());
+    // Another filter (a new tensor): its own result, not the kept conversion of the first.
+    const doubled = tf.conv2d(x, tf.mul<tf.Tensor4D>(f, 2), 1, 'same').dataSync();
+    doubled.forEach((v, i) => assert.ok(Math.abs(v - 2 * first[i]) < 1e-4, `doubled[${i}]`));
+    // The same tensor as another filter shape (a reshape shares it): converted afresh.
+    const got = tf.conv2d(x2, f.reshape<tf.Rank.R4>([3, 3, 2, 8]), 1, 'same').dataSync();
+    await tf.setBackend('cpu');
+    const onCpu = (t: tf.Tensor4D): tf.Tensor4D => tf.tensor4d(t.arraySync());
+    const expected = tf
+      .conv2d(onCpu(x2), onCpu(f).reshape<tf.Rank.R4>([3, 3, 2, 8]), 1, 'same')
+      .dataSync();
+    got.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-4, `reshaped[${i}]`));
+    await tf.setBackend('torch');
+    tf.dispose([x, x2, f]);
+  });
+
   it('a kernel it does not implement is an error naming it', async () => {
     await tf.setBackend('torch');
     const x = tf.ones([2, 2]);

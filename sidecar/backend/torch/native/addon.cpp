@@ -188,7 +188,9 @@ Napi::Value Download(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Dispose(const Napi::CallbackInfo& info) {
-  tensors.erase(info[0].As<Napi::Number>().Uint32Value());
+  uint32_t h = info[0].As<Napi::Number>().Uint32Value();
+  tensors.erase(h);
+  forgetDerived(h);
   return info.Env().Undefined();
 }
 
@@ -217,7 +219,8 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
   args.attrs = info.Length() > 3 && info[3].IsObject() ? info[3].As<Napi::Object>() : Napi::Object::New(env);
   args.in.reserve(handles.Length());
   for (uint32_t i = 0; i < handles.Length(); i++) {
-    const at::Tensor& t = lookup(handles.Get(i).As<Napi::Number>().Uint32Value());
+    args.handles.push_back(handles.Get(i).As<Napi::Number>().Uint32Value());
+    const at::Tensor& t = lookup(args.handles.back());
     std::vector<int64_t> shape = shapeOf(shapes.Get(i));
     // Stored tensors are contiguous (view is free) except broadcast views (reshape copies
     // them only when the new shape needs it).

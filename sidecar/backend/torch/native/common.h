@@ -14,6 +14,7 @@ namespace scalenet {
 // kernel's attrs object (plain numbers, arrays, strings, booleans as tfjs passes them).
 struct KernelArgs {
   std::vector<at::Tensor> in;
+  std::vector<uint32_t> handles;  // the store's handle of each input
   Napi::Object attrs;
   std::string kernel;
 
@@ -24,7 +25,14 @@ struct KernelArgs {
   std::string str(const char* name) const;
   std::vector<int64_t> ints(const char* name) const;
   [[noreturn]] void fail(const std::string& why) const;
+  // A tensor made from input i alone (a filter in ATen's layout), kept until that input's
+  // handle is disposed: tfjs tensors never change, so a convolution's forward and its input
+  // gradient convert the same filter once. `what` names the derivation.
+  at::Tensor derived(size_t i, const char* what, const std::function<at::Tensor()>& make) const;
 };
+
+// Drops what derived() kept for a handle (the store calls it when the handle is disposed).
+void forgetDerived(uint32_t handle);
 
 using KernelFn = std::function<std::vector<at::Tensor>(KernelArgs&)>;
 

@@ -67,9 +67,15 @@ T cropUneven(const T& nchw, const Geometry& g, int64_t h, int64_t w) {
 // The ATen weight is made channels_last (a copy of the weights, small beside the data):
 // oneDNN took the permuted tfjs layout 1.6x (forward) to 2.7x (input gradient) slower for
 // ResNet's 3x3x512x512 layers at 2x2 (PyTorch 1.13, same libtorch).
-T weightOf(const T& filter, bool depthwise) {
+T convertWeight(const T& filter, bool depthwise) {
   if (!depthwise) return filter.permute({3, 2, 0, 1}).contiguous(at::MemoryFormat::ChannelsLast);
   return filter.permute({2, 3, 0, 1}).reshape({filter.size(2) * filter.size(3), 1, filter.size(0), filter.size(1)});
+}
+
+// The filter is input 1 of every kernel that converts one; converted once per filter tensor
+// (a 3x3x512x512 filter takes 5-8 ms, ~5% of a ResNet-18 step at 16 px when done twice).
+T weightOf(const KernelArgs& a, bool depthwise) {
+  return a.derived(1, depthwise ? "depthwise weight" : "weight", [&] { return convertWeight(a.in[1], depthwise); });
 }
 
 T filterOf(const T& weight, bool depthwise, at::IntArrayRef filterShape) {
@@ -92,11 +98,10 @@ T activate(const T& y, const KernelArgs& a, const T* prelu) {
 Outs convForward(KernelArgs& a, bool depthwise, bool fused) {
   Geometry g = geometry(a);
   const T& x = a.in[0];
-  const T& filter = a.in[1];
   bool hasBias = fused && a.flag("hasBias");
   bool hasPrelu = fused && a.flag("hasPrelu");
   int64_t groups = depthwise ? x.size(3) : 1;
-  T w = weightOf(filter, depthwise);
+  T w = weightOf(a, depthwise);
   c10::optional<T> bias;
   const T* preluWeights = hasPrelu ? &a.in[hasBias ? 3 : 2] : nullptr;
   bool biasInConv = false;
@@ -114,10 +119,9 @@ Outs convForward(KernelArgs& a, bool depthwise, bool fused) {
 Outs convBackpropInput(KernelArgs& a, bool depthwise) {
   Geometry g = geometry(a);
   T dy = toNchw(a.in[0]);
-  const T& filter = a.in[1];
   std::vector<int64_t> s = a.ints("inShape");
   int64_t groups = depthwise ? s[3] : 1;
-  T w = weightOf(filter, depthwise);
+  T w = weightOf(a, depthwise);
   // Only the input's shape matters for dx: an uninitialised channels_last stand-in.
   T standIn = at::empty({s[0], s[3], s[1] + g.extraT + g.extraB, s[2] + g.extraL + g.extraR},
                         dy.options().memory_format(at::MemoryFormat::ChannelsLast));
@@ -149,12 +153,16 @@ T pointwiseFilterGrad(const T& x, const T& dyNhwc, const Geometry& g, const std:
 // 128x2x2x512, 3x3, measured with PyTorch 1.13 on the same libtorch). As a forward
 // convolution: batch and channels swapped, x (batch = in channels, channels = N) correlated
 // with dy (out channels = O, kernel = Ho x Wo, dilated by the stride); output [in, out, kh, kw].
+// Strided, the forward form lost (35 ms for 128x4x4x256 -> 2x2x512) to oneDNN's weight
+// gradient on plain NCHW copies (21 ms; 27 ms channels_last): those take that path.
 constexpr int64_t kTinyOutputPixels = 4;
 
 bool isTinyOutput(const Geometry& g, const std::vector<int64_t>& fs, bool depthwise, const T& dy) {
   return !depthwise && dy.size(1) * dy.size(2) <= kTinyOutputPixels && g.dilations[0] == 1 &&
          g.dilations[1] == 1 && (fs[0] > 1 || fs[1] > 1);
 }
+
+bool isUnitStride(const Geometry& g) { return g.strides[0] == 1 && g.strides[1] == 1; }
 
 T tinyOutputFilterGrad(const T& x, const T& dyNhwc, const Geometry& g, const std::vector<int64_t>& fs) {
   T xin = at::constant_pad_nd(padUneven(toNchw(x), g, 0.0), {g.padW, g.padW, g.padH, g.padH}, 0.0);
@@ -171,13 +179,18 @@ Outs convBackpropFilter(KernelArgs& a, bool depthwise) {
   const T& x = a.in[0];
   std::vector<int64_t> fs = a.ints("filterShape");
   if (isOddBatchPointwise(g, fs, depthwise, x)) return Outs{pointwiseFilterGrad(x, a.in[1], g, fs)};
-  if (isTinyOutput(g, fs, depthwise, a.in[1])) return Outs{tinyOutputFilterGrad(x, a.in[1], g, fs)};
+  bool tiny = isTinyOutput(g, fs, depthwise, a.in[1]);
+  if (tiny && isUnitStride(g)) return Outs{tinyOutputFilterGrad(x, a.in[1], g, fs)};
   T dy = toNchw(a.in[1]);
   int64_t groups = depthwise ? x.size(3) : 1;
   std::vector<int64_t> wShape = depthwise ? std::vector<int64_t>{fs[2] * fs[3], 1, fs[0], fs[1]}
                                           : std::vector<int64_t>{fs[3], fs[2], fs[0], fs[1]};
   T standIn = at::empty(wShape, x.options());
   T xin = padUneven(toNchw(x), g, 0.0);
+  if (tiny) {
+    xin = xin.contiguous();
+    dy = dy.contiguous();
+  }
   auto grads = at::convolution_backward(dy, xin, standIn, c10::nullopt, g.strides, {g.padH, g.padW}, g.dilations,
                                         false, {0, 0}, groups, {false, true, false});
   return Outs{filterOf(std::get<1>(grads), depthwise, fs)};

@@ -69,4 +69,29 @@ std::vector<int64_t> KernelArgs::ints(const char* name) const {
   return out;
 }
 
+namespace {
+struct Derived {
+  std::string what;
+  std::vector<int64_t> sizes;  // of the input viewed (a reshape shares the handle)
+  at::Tensor tensor;
+};
+std::unordered_map<uint32_t, Derived>& derivedTable() {
+  static std::unordered_map<uint32_t, Derived> table;
+  return table;
+}
+}  // namespace
+
+at::Tensor KernelArgs::derived(size_t i, const char* what, const std::function<at::Tensor()>& make) const {
+  auto& table = derivedTable();
+  auto it = table.find(handles[i]);
+  if (it != table.end() && it->second.what == what && in[i].sizes() == at::IntArrayRef(it->second.sizes)) {
+    return it->second.tensor;
+  }
+  at::Tensor t = make();
+  table[handles[i]] = Derived{what, in[i].sizes().vec(), t};
+  return t;
+}
+
+void forgetDerived(uint32_t handle) { derivedTable().erase(handle); }
+
 }  // namespace scalenet
