@@ -43,8 +43,9 @@ const char* dtypeName(at::ScalarType t) {
   }
 }
 
-// Every tensor the store keeps is contiguous (row-major, tfjs layout) in one of the three
-// tfjs dtypes, so reshape is metadata only and downloads are one memcpy.
+// Every tensor the store keeps is in one of the three tfjs dtypes and contiguous (row-major,
+// tfjs layout), or 4-D over contiguous NCHW memory (what convolutions make, common.h
+// planarConvolutions): a reshape of that copies, a download makes it contiguous first.
 at::Tensor normalise(at::Tensor t, bool keepBroadcast) {
   switch (t.scalar_type()) {
     case at::kFloat: case at::kInt: case at::kBool: break;
@@ -56,6 +57,7 @@ at::Tensor normalise(at::Tensor t, bool keepBroadcast) {
   // A broadcast (stride-0) result may stay a view: it costs no memory and no pass, and
   // every consumer reads it through ATen, which handles any strides.
   if (keepBroadcast) return t;
+  if (t.dim() == 4 && t.scalar_type() == at::kFloat && toNchw(t).is_contiguous()) return t;
   return t.contiguous();
 }
 

@@ -1,6 +1,7 @@
 // Convolutions (forward, both backprops, depthwise, fused bias+activation), pools and
 // their gradients, batch norm, matmuls and bilinear resizing. Tensors arrive NHWC and go
-// to ATen as channels_last NCHW views (permute, no copy), so oneDNN needs no reorder.
+// to ATen as NCHW views (permute, no copy); convolutions then take plain NCHW (a copy only
+// where the data is NHWC, as the network's input; common.h planarConvolutions).
 // Padding arrives from JS as tfjs computed it (backend_util.computeConv2DInfo /
 // computePool2DInfo): [top, bottom, left, right]; tfjs 'same' can be uneven, which ATen
 // cannot express, so the uneven part is padded explicitly and the rest goes to ATen.
@@ -64,18 +65,18 @@ T cropUneven(const T& nchw, const Geometry& g, int64_t h, int64_t w) {
 
 // tfjs filter [fh, fw, in, out] -> ATen weight [out, in, fh, fw]; depthwise
 // [fh, fw, in, mult] -> [in * mult, 1, fh, fw].
-// The ATen weight is made channels_last (a copy of the weights, small beside the data):
-// oneDNN took the permuted tfjs layout 1.6x (forward) to 2.7x (input gradient) slower for
-// ResNet's 3x3x512x512 layers at 2x2 (PyTorch 1.13, same libtorch).
+// The ATen weight is a copy in the data's memory order (OIHW for plain NCHW, else
+// channels_last): oneDNN took the permuted tfjs layout 1.6x (forward) to 2.7x (input
+// gradient) slower for ResNet's 3x3x512x512 layers at 2x2 (PyTorch 1.13, same libtorch).
 T convertWeight(const T& filter, bool depthwise) {
-  if (!depthwise) return filter.permute({3, 2, 0, 1}).contiguous(at::MemoryFormat::ChannelsLast);
+  if (!depthwise) return filter.permute({3, 2, 0, 1}).contiguous(planarConvolutions() ? at::MemoryFormat::Contiguous : at::MemoryFormat::ChannelsLast);
   return filter.permute({2, 3, 0, 1}).reshape({filter.size(2) * filter.size(3), 1, filter.size(0), filter.size(1)});
 }
 
 // The filter is input 1 of every kernel that converts one; converted once per filter tensor
 // (a 3x3x512x512 filter takes 5-8 ms, ~5% of a ResNet-18 step at 16 px when done twice).
 T weightOf(const KernelArgs& a, bool depthwise) {
-  return a.derived(1, depthwise ? "depthwise weight" : "weight", [&] { return convertWeight(a.in[1], depthwise); });
+  return a.derived(1, depthwise ? "depthwise weight" : planarConvolutions() ? "planar weight" : "weight", [&] { return convertWeight(a.in[1], depthwise); });
 }
 
 T filterOf(const T& weight, bool depthwise, at::IntArrayRef filterShape) {
@@ -110,6 +111,7 @@ Outs convForward(KernelArgs& a, bool depthwise, bool fused) {
     biasInConv = true;
   }
   T xin = padUneven(toNchw(x), g, 0.0);
+  if (planarConvolutions()) xin = xin.contiguous();
   T y = toNhwc(at::convolution(xin, w, bias, g.strides, {g.padH, g.padW}, g.dilations, false, {0, 0}, groups));
   if (hasBias && !biasInConv) y = y + a.in[2];
   return Outs{fused ? activate(y, a, preluWeights) : y};
@@ -119,12 +121,13 @@ Outs convForward(KernelArgs& a, bool depthwise, bool fused) {
 Outs convBackpropInput(KernelArgs& a, bool depthwise) {
   Geometry g = geometry(a);
   T dy = toNchw(a.in[0]);
+  if (planarConvolutions()) dy = dy.contiguous();
   std::vector<int64_t> s = a.ints("inShape");
   int64_t groups = depthwise ? s[3] : 1;
   T w = weightOf(a, depthwise);
   // Only the input's shape matters for dx: an uninitialised channels_last stand-in.
   T standIn = at::empty({s[0], s[3], s[1] + g.extraT + g.extraB, s[2] + g.extraL + g.extraR},
-                        dy.options().memory_format(at::MemoryFormat::ChannelsLast));
+                        dy.options().memory_format(planarConvolutions() ? at::MemoryFormat::Contiguous : at::MemoryFormat::ChannelsLast));
   auto grads = at::convolution_backward(dy, standIn, w, c10::nullopt, g.strides, {g.padH, g.padW}, g.dilations,
                                         false, {0, 0}, groups, {true, false, false});
   return Outs{toNhwc(cropUneven(std::get<0>(grads), g, s[1], s[2]))};
@@ -187,7 +190,7 @@ Outs convBackpropFilter(KernelArgs& a, bool depthwise) {
                                           : std::vector<int64_t>{fs[3], fs[2], fs[0], fs[1]};
   T standIn = at::empty(wShape, x.options());
   T xin = padUneven(toNchw(x), g, 0.0);
-  if (tiny) {
+  if (tiny || planarConvolutions()) {
     xin = xin.contiguous();
     dy = dy.contiguous();
   }
@@ -254,6 +257,16 @@ Outs fusedBatchNorm(KernelArgs& a) {
   if (a.flag("hasOffset")) offset = a.in[next++];
   if (a.flag("hasScale")) scale = a.in[next++];
   double eps = a.has("varianceEpsilon") ? a.num("varianceEpsilon") : 0.001;
+  int64_t c = x.size(-1);
+  // Over NCHW memory with per-channel statistics: ATen's inference batch norm (one pass in
+  // that order; the broadcast addcmul below ran 1.5x slower across channel planes).
+  if (x.dim() == 4 && !x.is_contiguous() && a.in[1].numel() == c && a.in[2].numel() == c &&
+      (!scale || scale->numel() == c) && (!offset || offset->numel() == c)) {
+    auto flat = [c](const c10::optional<T>& t) { return t ? c10::optional<T>(t->reshape({c})) : c10::nullopt; };
+    auto out = at::native_batch_norm(toNchw(x), flat(scale), flat(offset), a.in[1].reshape({c}), a.in[2].reshape({c}),
+                                     false, 0.0, eps);
+    return Outs{toNhwc(std::get<0>(out))};
+  }
   T factor = at::rsqrt(a.in[2] + eps);
   if (scale) factor = factor * *scale;
   T shift = -a.in[1] * factor;

@@ -80,6 +80,11 @@ Outs moments(KernelArgs& a) {
     T mean = rows.mean(0);
     return Outs{mean, (rows - mean).square().mean(0)};
   }
+  if (in.dim() == 4 && !in.is_contiguous()) {
+    // Over NCHW memory (a convolution's output): ATen's batch-norm statistics, per channel.
+    auto stats = at::batch_norm_update_stats(toNchw(in), c10::nullopt, c10::nullopt, 0.0);
+    return Outs{std::get<0>(stats), std::get<1>(stats)};
+  }
   T x = in.contiguous();
   int64_t rows = x.numel() / c;
   const float* p = x.data_ptr<float>();
