@@ -100,11 +100,11 @@ describe('torch backend', { skip: torchSkipReason(started) }, () => {
     const doubled = tf.conv2d(x, tf.mul<tf.Tensor4D>(f, 2), 1, 'same').dataSync();
     doubled.forEach((v, i) => assert.ok(Math.abs(v - 2 * first[i]) < 1e-4, `doubled[${i}]`));
     // The same tensor as another filter shape (a reshape shares it): converted afresh.
-    const got = tf.conv2d(x2, f.reshape<tf.Rank.R4>([3, 3, 2, 8]), 1, 'same').dataSync();
+    const got = tf.conv2d(x2, f.reshape<tf.Tensor4D>([3, 3, 2, 8]), 1, 'same').dataSync();
     await tf.setBackend('cpu');
     const onCpu = (t: tf.Tensor4D): tf.Tensor4D => tf.tensor4d(t.arraySync());
     const expected = tf
-      .conv2d(onCpu(x2), onCpu(f).reshape<tf.Rank.R4>([3, 3, 2, 8]), 1, 'same')
+      .conv2d(onCpu(x2), onCpu(f).reshape<tf.Tensor4D>([3, 3, 2, 8]), 1, 'same')
       .dataSync();
     got.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-4, `reshaped[${i}]`));
     await tf.setBackend('torch');
