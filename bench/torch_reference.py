@@ -79,21 +79,31 @@ def resnet_cifar(depth=18, classes=4):
     return nn.Sequential(*layers)
 
 
-def measure(depth, size, batch, warmup, steps, device="cpu"):
+def training_step(depth, size, batch, device="cpu"):
+    """The benchmarked step: a function that trains once on a fixed batch."""
     torch.manual_seed(1)
     model = resnet_cifar(depth).to(device).train()
     opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4)
     loss_fn = nn.CrossEntropyLoss()
     x = torch.randn(batch, 3, size, size, device=device)
     y = torch.arange(batch, device=device) % 4
-    seconds = []
-    for i in range(warmup + steps):
-        t = time.perf_counter()
+
+    def step():
         opt.zero_grad(set_to_none=True)
         loss = loss_fn(model(x), y)
         loss.backward()
         opt.step()
         loss.item()
+
+    return step
+
+
+def measure(depth, size, batch, warmup, steps, device="cpu"):
+    step = training_step(depth, size, batch, device)
+    seconds = []
+    for i in range(warmup + steps):
+        t = time.perf_counter()
+        step()
         if i >= warmup:
             seconds.append(time.perf_counter() - t)
     med = statistics.median(seconds)

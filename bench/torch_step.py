@@ -11,30 +11,19 @@ import sys
 import time
 
 import torch
-from torch import nn
 
 sys.path.insert(0, os.path.dirname(__file__))
-from torch_reference import resnet_cifar  # noqa: E402
+from torch_reference import training_step  # noqa: E402
 
 
 def main():
     depth, size, threads = (int(v) for v in sys.argv[1:4])
     torch.set_num_threads(threads)
     torch.set_flush_denormal(True)
-    torch.manual_seed(1)
-    batch = 128
-    model = resnet_cifar(depth).train()
-    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4)
-    loss_fn = nn.CrossEntropyLoss()
-    x = torch.randn(batch, 3, size, size)
-    y = torch.arange(batch) % 4
+    step = training_step(depth, size, 128)
     for _ in sys.stdin:
         t = time.perf_counter()
-        opt.zero_grad(set_to_none=True)
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        opt.step()
-        loss.item()
+        step()
         print(time.perf_counter() - t, flush=True)
 
 
