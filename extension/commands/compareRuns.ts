@@ -5,8 +5,8 @@
  * unsaved "Untitled" document. From the runs view, the runs selected there are compared
  * without asking.
  */
-import { writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { rename, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunInfo } from '../../sidecar/protocol/index';
 import { comparisonMarkdown } from '../runs/compareTable';
@@ -52,7 +52,11 @@ export function comparisonFileName(now: Date): string {
 async function show(markdown: string, runs: readonly RunInfo[]): Promise<string> {
   // Beside the runs compared: the folder that holds the first of them.
   const file = join(dirname(runs[0].runDir), comparisonFileName(new Date()));
-  await writeFile(file, markdown, 'utf8');
+  // Written beside it and renamed: whoever watches the folder (the e2e suite, a sync tool)
+  // never reads a half-written comparison.
+  const partial = join(dirname(file), `.${basename(file)}.partial`);
+  await writeFile(partial, markdown, 'utf8');
+  await rename(partial, file);
   await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(file));
   return markdown;
 }
