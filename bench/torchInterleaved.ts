@@ -21,9 +21,9 @@ import { findAddon } from '../sidecar/backend/torchAddonFile';
 import { requestedTorchThreads } from '../sidecar/backend/torchStart';
 import { buildStandardResNet } from '../sidecar/models/resnetPresets';
 import { median } from './measure';
+import { findTorchPython } from './torchReference';
 
 const BATCH = 128;
-const PYTHON = '/usr/bin/python3';
 /** What the addon sets for itself with mallopt (native/addon.cpp keepLargeBlocksInHeap). */
 const HEAP_SETTINGS = {
   MALLOC_MMAP_THRESHOLD_: String(2 ** 30),
@@ -42,9 +42,15 @@ export interface InterleavedResult {
 
 type Step = () => Promise<number>;
 
-function pytorchProcess(depth: number, size: number, threads: number, env: Record<string, string>) {
+function pytorchProcess(
+  python: string,
+  depth: number,
+  size: number,
+  threads: number,
+  env: Record<string, string>,
+) {
   const child = spawn(
-    PYTHON,
+    python,
     [join(__dirname, 'torch_step.py'), String(depth), String(size), String(threads)],
     {
       stdio: ['pipe', 'pipe', 'inherit'],
@@ -55,7 +61,7 @@ function pytorchProcess(depth: number, size: number, threads: number, env: Recor
   const step: Step = async () => {
     child.stdin.write('\n');
     const line = await lines.next();
-    if (line.done) throw new Error(`${PYTHON} bench/torch_step.py ended early`);
+    if (line.done) throw new Error(`${python} bench/torch_step.py ended early`);
     return Number(line.value);
   };
   return { step, close: () => child.stdin.end() };
@@ -91,8 +97,10 @@ async function measure(
     loss?.dispose();
     return Promise.resolve((performance.now() - start) / 1000);
   };
-  const plain = pytorchProcess(depth, size, threads, {});
-  const tuned = pytorchProcess(depth, size, threads, HEAP_SETTINGS);
+  const python = findTorchPython();
+  if (python == null) throw new Error('no python3 with PyTorch (apt-get install -y python3-torch)');
+  const plain = pytorchProcess(python, depth, size, threads, {});
+  const tuned = pytorchProcess(python, depth, size, threads, HEAP_SETTINGS);
   const sides: [keyof InterleavedResult['seconds'], Step][] = [
     ['torch', torchStep],
     ['pytorch', plain.step],
@@ -114,11 +122,9 @@ async function measure(
   return { depth, size, batch: BATCH, threads, warmup, seconds };
 }
 
-/** Whether the reference interpreter has PyTorch (the interleaved rows need it). */
+/** Whether a python3 with PyTorch is at hand (the interleaved rows need it). */
 export function pytorchAvailable(): boolean {
-  return (
-    spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 }).status === 0
-  );
+  return findTorchPython() != null;
 }
 
 /** Runs measure() in a child process with the torch backend; an error names what failed. */

@@ -27,7 +27,7 @@ export type TorchReference =
 /** Debian's interpreter first: a pyenv or venv `python3` on PATH usually lacks apt's torch. */
 const CANDIDATES = ['/usr/bin/python3', 'python3'];
 
-function findTorchPython(): string | undefined {
+export function findTorchPython(): string | undefined {
   return CANDIDATES.find(
     (python) =>
       spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 }).status === 0,

@@ -125,7 +125,7 @@ Outs convBackpropInput(KernelArgs& a, bool depthwise) {
   std::vector<int64_t> s = a.ints("inShape");
   int64_t groups = depthwise ? s[3] : 1;
   T w = weightOf(a, depthwise);
-  // Only the input's shape matters for dx: an uninitialised channels_last stand-in.
+  // Only the input's shape matters for dx: an uninitialised stand-in in dy's memory order.
   T standIn = at::empty({s[0], s[3], s[1] + g.extraT + g.extraB, s[2] + g.extraL + g.extraR},
                         dy.options().memory_format(planarConvolutions() ? at::MemoryFormat::Contiguous : at::MemoryFormat::ChannelsLast));
   auto grads = at::convolution_backward(dy, standIn, w, c10::nullopt, g.strides, {g.padH, g.padW}, g.dilations,
