@@ -97,21 +97,35 @@ function paletteRow(page, title) {
 }
 
 /**
+ * Opens the command palette and types `>text` into it. A webview that is still loading
+ * (an attention-map panel, a markdown preview) can take the focus back a moment after the
+ * palette opened, and the palette closes on blur: then the input is hidden and typing
+ * would wait forever. So each try is short and a closed palette is opened again, the
+ * second time from the title bar's command center, which a webview's focus cannot keep
+ * from the workbench.
  * @param {import('playwright-core').Page} page
  * @param {string} text
  */
 async function openPalette(page, text) {
-  await focusWorkbench(page);
   const widget = page.locator('.quick-input-widget');
-  await page.keyboard.press('F1');
-  // A webview panel that took the focus (the loss curves open by themselves on Train)
-  // keeps F1 from the workbench; the title bar's command center opens the same widget.
-  await widget.waitFor({ state: 'visible', timeout: 3_000 }).catch(async () => {
-    await page.locator('.command-center .command-center-center').first().click();
-    await widget.waitFor({ state: 'visible' });
-  });
-  await widget.locator('input').fill(`>${text}`);
-  return widget;
+  const input = widget.locator('input');
+  const tries = 4;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (attempt === 1) {
+        await focusWorkbench(page);
+        await page.keyboard.press('F1');
+      } else {
+        if (await widget.isVisible()) await page.keyboard.press('Escape');
+        await page.locator('.command-center .command-center-center').first().click();
+      }
+      await widget.waitFor({ state: 'visible', timeout: 3_000 });
+      await input.fill(`>${text}`, { timeout: 3_000 });
+      return widget;
+    } catch (error) {
+      if (attempt === tries) throw error;
+    }
+  }
 }
 
 /**
@@ -120,11 +134,20 @@ async function openPalette(page, text) {
  * @param {string} title
  */
 export async function runCommand(page, title) {
-  const widget = await openPalette(page, title);
-  const row = paletteRow(page, title);
-  await row.waitFor({ state: 'visible' });
-  await row.click();
-  await widget.waitFor({ state: 'hidden' });
+  for (let attempt = 1; ; attempt++) {
+    const widget = await openPalette(page, title);
+    const row = paletteRow(page, title);
+    try {
+      // The palette can still close under us (see openPalette): then open it again.
+      await row.waitFor({ state: 'visible', timeout: attempt < 3 ? 10_000 : undefined });
+      await row.click({ timeout: 5_000 });
+    } catch (error) {
+      if (attempt === 3 || (await widget.isVisible())) throw error;
+      continue;
+    }
+    await widget.waitFor({ state: 'hidden' });
+    return;
+  }
 }
 
 /**
