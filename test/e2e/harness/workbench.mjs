@@ -97,34 +97,59 @@ function paletteRow(page, title) {
 }
 
 /**
- * Opens the command palette and types `>text` into it. A webview that is still loading
- * (an attention-map panel, a markdown preview) can take the focus back a moment after the
- * palette opened, and the palette closes on blur: then the input is hidden and typing
- * would wait forever. So each try is short and a closed palette is opened again, the
- * second time from the title bar's command center, which a webview's focus cannot keep
- * from the workbench.
+ * Opens the quick input with `shortcut` (F1: commands, Control+P: files) and types `text`
+ * into it. A webview that is still loading (an attention-map panel, a markdown preview)
+ * can take the focus back a moment after the widget opened, and the widget closes on
+ * blur: then its input is hidden and typing would wait forever. So each try is short and
+ * a closed widget is opened again from the title bar's command center, which a webview's
+ * focus cannot keep from the workbench (it opens Quick Open; `text` says which mode).
  * @param {import('playwright-core').Page} page
+ * @param {'F1' | 'Control+P'} shortcut
  * @param {string} text
  */
-async function openPalette(page, text) {
+async function openQuickInput(page, shortcut, text) {
   const widget = page.locator('.quick-input-widget');
-  const input = widget.locator('input');
   const tries = 4;
   for (let attempt = 1; ; attempt++) {
     try {
       if (attempt === 1) {
         await focusWorkbench(page);
-        await page.keyboard.press('F1');
+        await page.keyboard.press(shortcut);
       } else {
         if (await widget.isVisible()) await page.keyboard.press('Escape');
         await page.locator('.command-center .command-center-center').first().click();
       }
       await widget.waitFor({ state: 'visible', timeout: 3_000 });
-      await input.fill(`>${text}`, { timeout: 3_000 });
+      await widget.locator('input').fill(text, { timeout: 3_000 });
       return widget;
     } catch (error) {
       if (attempt === tries) throw error;
     }
+  }
+}
+
+/**
+ * Opens the quick input, then clicks the row `rowIn(page)` finds, opening the widget
+ * again if it closed under us before the row could be clicked (see openQuickInput).
+ * @param {import('playwright-core').Page} page
+ * @param {'F1' | 'Control+P'} shortcut
+ * @param {string} text
+ * @param {(page: import('playwright-core').Page) => import('playwright-core').Locator} rowIn
+ */
+async function chooseQuickInputRow(page, shortcut, text, rowIn) {
+  const tries = 3;
+  for (let attempt = 1; ; attempt++) {
+    const widget = await openQuickInput(page, shortcut, text);
+    const row = rowIn(page);
+    try {
+      await row.waitFor({ state: 'visible', timeout: attempt < tries ? 10_000 : undefined });
+      await row.click({ timeout: 5_000 });
+    } catch (error) {
+      if (attempt === tries || (await widget.isVisible())) throw error;
+      continue;
+    }
+    await widget.waitFor({ state: 'hidden' });
+    return;
   }
 }
 
@@ -134,20 +159,7 @@ async function openPalette(page, text) {
  * @param {string} title
  */
 export async function runCommand(page, title) {
-  for (let attempt = 1; ; attempt++) {
-    const widget = await openPalette(page, title);
-    const row = paletteRow(page, title);
-    try {
-      // The palette can still close under us (see openPalette): then open it again.
-      await row.waitFor({ state: 'visible', timeout: attempt < 3 ? 10_000 : undefined });
-      await row.click({ timeout: 5_000 });
-    } catch (error) {
-      if (attempt === 3 || (await widget.isVisible())) throw error;
-      continue;
-    }
-    await widget.waitFor({ state: 'hidden' });
-    return;
-  }
+  await chooseQuickInputRow(page, 'F1', `>${title}`, (p) => paletteRow(p, title));
 }
 
 /**
@@ -157,7 +169,7 @@ export async function runCommand(page, title) {
  * @param {string} text
  */
 export async function commandPaletteRows(page, text) {
-  const widget = await openPalette(page, text);
+  const widget = await openQuickInput(page, 'F1', `>${text}`);
   await page.waitForTimeout(750);
   const labels = await widget.locator('.monaco-list-row .label-name').allInnerTexts();
   await page.keyboard.press('Escape');
@@ -171,17 +183,11 @@ export async function commandPaletteRows(page, text) {
  * @param {string} fileName
  */
 export async function openFile(page, fileName) {
-  await focusWorkbench(page);
-  const widget = page.locator('.quick-input-widget');
-  await page.keyboard.press('Control+P');
-  await widget.waitFor({ state: 'visible' });
-  await widget.locator('input').fill(fileName);
   // Click the file's own row: Enter would take whichever row is focused, and the list of
   // recently opened files can still be showing when the file's row is already visible.
-  const row = widget.locator('.monaco-list-row', { hasText: fileName }).first();
-  await row.waitFor({ state: 'visible' });
-  await row.click();
-  await widget.waitFor({ state: 'hidden' });
+  await chooseQuickInputRow(page, 'Control+P', fileName, (p) =>
+    p.locator('.quick-input-widget .monaco-list-row', { hasText: fileName }).first(),
+  );
   await page
     .locator('.tabs-container .tab.active', { hasText: fileName })
     .waitFor({ state: 'visible' });
